@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the harness guest: mounts the pseudo file systems, then executes
+ * the plan in /etc/plan line by line and powers the guest off.
+ *
+ * Plan lines (words separated by blanks, no quoting):
+ *   insmod PATH [PARAMS...]      load a module (finit_module)
+ *   rmmod NAME                   unload a module (delete_module)
+ *   write PATH VALUE...          write the words to a (sysfs) file
+ *   bind SCHID DRIVER UUID       move a subchannel to DRIVER, create an mdev
+ *   setenv NAME VALUE            set an environment variable for later runs
+ *   run PROG [ARGS...]           run a program, wait for it
+ *   cat PATH                     print a file
+ *   dmesg                        print the kernel log buffer
+ * Every step prints a marker line "@@ <step> ..." and its result, so that
+ * the host can tell where a guest stopped. The last line is always
+ * "@@ END status=N" with the first non-zero status (or 0).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/klog.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_WORDS 64
+
+static int first_failure;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fail(int status)
+{
+	if (!first_failure)
+		first_failure = status ? status : 1;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	printf("@@ write %s <- %s\n", path, val);
+	if (fd < 0) {
+		printf("@@ write %s: open: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	n = write(fd, val, strlen(val));
+	if (n < 0) {
+		int err = errno;
+
+		printf("@@ write %s: %s\n", path, strerror(err));
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	return 0;
+}
+
+static int do_insmod(char **w, int n)
+{
+	char params[1024] = "";
+	int fd, i, ret;
+
+	for (i = 2; i < n; i++) {
+		strncat(params, w[i], sizeof(params) - strlen(params) - 2);
+		strcat(params, " ");
+	}
+	fd = open(w[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("@@ insmod %s: %s\n", w[1], strerror(errno));
+		return 1;
+	}
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	printf("@@ insmod %s: %s\n", w[1], ret ? strerror(errno) : "ok");
+	return ret ? 1 : 0;
+}
+
+static int do_rmmod(char **w)
+{
+	int ret = syscall(SYS_delete_module, w[1], O_NONBLOCK);
+
+	printf("@@ rmmod %s: %s\n", w[1], ret ? strerror(errno) : "ok");
+	return ret ? 1 : 0;
+}
+
+static int do_bind(char **w)
+{
+	const char *schid = w[1], *drv = w[2], *uuid = w[3];
+	char path[512], link[512];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/driver", schid);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len > 0) {
+		link[len] = 0;
+		if (strcmp(strrchr(link, '/') + 1, drv)) {
+			snprintf(path, sizeof(path),
+				 "/sys/bus/css/devices/%s/driver/unbind", schid);
+			if (write_file(path, schid))
+				return 1;
+		}
+	}
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/driver_override",
+		 schid);
+	if (write_file(path, drv))
+		return 1;
+	snprintf(path, sizeof(path), "/sys/bus/css/devices/%s/driver", schid);
+	if (access(path, F_OK)) {
+		snprintf(path, sizeof(path), "/sys/bus/css/drivers/%s/bind",
+			 drv);
+		if (write_file(path, schid))
+			return 1;
+	}
+	snprintf(path, sizeof(path),
+		 "/sys/bus/css/devices/%s/mdev_supported_types/vfio_ccw-io/create",
+		 schid);
+	if (write_file(path, uuid))
+		return 1;
+	printf("@@ bind %s %s %s: ok\n", schid, drv, uuid);
+	return 0;
+}
+
+static int do_run(char **w)
+{
+	double t0 = now();
+	int status;
+	pid_t pid;
+
+	printf("@@ run %s: begin\n", w[1]);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(w[1], w + 1);
+		printf("@@ run %s: exec: %s\n", w[1], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		printf("@@ run %s: %s\n", w[1], strerror(errno));
+		return 1;
+	}
+	if (WIFSIGNALED(status)) {
+		printf("@@ run %s: end signal=%d time=%.2f\n", w[1],
+		       WTERMSIG(status), now() - t0);
+		return 128 + WTERMSIG(status);
+	}
+	printf("@@ run %s: end status=%d time=%.2f\n", w[1],
+	       WEXITSTATUS(status), now() - t0);
+	return WEXITSTATUS(status);
+}
+
+static int do_cat(char **w)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(w[1], O_RDONLY);
+
+	if (fd < 0) {
+		printf("@@ cat %s: %s\n", w[1], strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(fd);
+	return 0;
+}
+
+static int do_dmesg(void)
+{
+	static char buf[1 << 20];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf));
+
+	if (n < 0) {
+		printf("@@ dmesg: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("@@ dmesg: begin\n");
+	fwrite(buf, 1, n, stdout);
+	printf("@@ dmesg: end\n");
+	return 0;
+}
+
+static void mounts(void)
+{
+	mkdir("/proc", 0755);
+	mkdir("/sys", 0755);
+	mkdir("/dev", 0755);
+	mkdir("/tmp", 01777);
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
+static void execute(FILE *plan)
+{
+	char line[4096];
+
+	while (fgets(line, sizeof(line), plan)) {
+		char *w[MAX_WORDS + 1], *save, *tok;
+		int n = 0, st = 0;
+
+		for (tok = strtok_r(line, " \t\n", &save); tok && n < MAX_WORDS;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			w[n++] = tok;
+		w[n] = NULL;
+		if (!n || w[0][0] == '#')
+			continue;
+		if (!strcmp(w[0], "insmod") && n >= 2) {
+			st = do_insmod(w, n);
+		} else if (!strcmp(w[0], "rmmod") && n == 2) {
+			st = do_rmmod(w);
+		} else if (!strcmp(w[0], "write") && n >= 3) {
+			char val[2048] = "";
+			int i;
+
+			for (i = 2; i < n; i++) {
+				strncat(val, w[i], sizeof(val) - strlen(val) - 2);
+				if (i + 1 < n)
+					strcat(val, " ");
+			}
+			st = write_file(w[1], val) ? 1 : 0;
+		} else if (!strcmp(w[0], "bind") && n == 4) {
+			st = do_bind(w);
+		} else if (!strcmp(w[0], "setenv") && n == 3) {
+			setenv(w[1], w[2], 1);
+		} else if (!strcmp(w[0], "run") && n >= 2) {
+			st = do_run(w);
+		} else if (!strcmp(w[0], "dmesg") && n == 1) {
+			st = do_dmesg();
+		} else if (!strcmp(w[0], "cat") && n == 2) {
+			st = do_cat(w);
+		} else {
+			printf("@@ plan: bad line: %s\n", w[0]);
+			st = 2;
+		}
+		if (st)
+			fail(st);
+		fflush(stdout);
+	}
+}
+
+int main(void)
+{
+	FILE *plan;
+
+	mounts();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setenv("PATH", "/bin", 1);
+	setenv("HOME", "/tmp", 1);
+	printf("@@ BEGIN\n");
+	plan = fopen("/etc/plan", "r");
+	if (!plan) {
+		printf("@@ no /etc/plan: %s\n", strerror(errno));
+		fail(2);
+	} else {
+		execute(plan);
+		fclose(plan);
+	}
+	printf("@@ END status=%d\n", first_failure);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict, sparse (C=2), kernel-doc, and coccinelle
+# (the tree's rules plus ours in scripts/coccinelle/). Any finding fails.
+#
+# usage: scripts/lint.sh [checkpatch|sparse|kernel-doc|cocci]...  (default all)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=${KDIR:-$("$TOP/scripts/kernel.sh" base)}
+cd "$TOP"
+mapfile -t kfiles < <(git ls-files --cached --others --exclude-standard \
+	'drivers/*.c' 'drivers/*.h' 'uapi/*.h' | sort -u)
+mapfile -t ufiles < <(git ls-files --cached --others --exclude-standard \
+	'selftests/*.c' 'selftests/*.h' 'scripts/*.c' | sort -u)
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+checkpatch() {
+	log "lint: checkpatch --strict (${#kfiles[@]} kernel + ${#ufiles[@]} user files)"
+	"$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
+		--show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f "${kfiles[@]}" "${ufiles[@]}" > "$out" 2>&1 || true
+	if grep -qE '(ERROR|WARNING|CHECK):' "$out"; then
+		cat "$out"
+		fail=1
+	fi
+}
+
+sparse() {
+	log "lint: sparse (make C=2)"
+	make -s -C "$kdir" M="$TOP" C=2 CHECK="sparse -Wno-decl" modules > "$out" 2>&1 || { cat "$out"; fail=1; return; }
+	if grep -E '(warning|error):' "$out" | grep -v "^$kdir" | grep -q .; then
+		grep -E '(warning|error):' "$out" | grep -v "^$kdir"
+		fail=1
+	fi
+}
+
+kerneldoc() {
+	log "lint: kernel-doc -none"
+	"$kdir/scripts/kernel-doc" -none -Wall "${kfiles[@]}" > "$out" 2>&1 || true
+	if [ -s "$out" ]; then
+		cat "$out"
+		fail=1
+	fi
+}
+
+cocci() {
+	log "lint: coccinelle (tree rules, report mode)"
+	make -s -C "$kdir" M="$TOP" MODE=report coccicheck > "$out" 2>&1 || true
+	if grep -E "^$TOP/|^\./|^drivers/|^uapi/" "$out" | grep -q .; then
+		grep -E "^$TOP/|^\./|^drivers/|^uapi/" "$out"
+		fail=1
+	fi
+	local rule
+	for rule in "$TOP"/scripts/coccinelle/*.cocci; do
+		[ -f "$rule" ] || continue
+		log "lint: coccinelle $(basename "$rule")"
+		spatch --very-quiet -D report --no-show-diff --sp-file "$rule" \
+			--include-headers --dir "$TOP/drivers" > "$out" 2>&1 || true
+		if [ -s "$out" ]; then
+			cat "$out"
+			fail=1
+		fi
+	done
+}
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(checkpatch sparse kernel-doc cocci)
+for s in "${steps[@]}"; do
+	case $s in
+	checkpatch) checkpatch ;;
+	sparse) sparse ;;
+	kernel-doc) kerneldoc ;;
+	cocci) cocci ;;
+	*) die "unknown lint step $s" ;;
+	esac
+done
+[ $fail -eq 0 ] && log "lint: clean" || log "lint: FINDINGS"
+exit $fail
