@@ -20,11 +20,19 @@ trap 'rm -f "$out"' EXIT
 
 checkpatch() {
 	log "lint: checkpatch --strict (${#kfiles[@]} kernel + ${#ufiles[@]} user files)"
-	"$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet --terse \
-		--show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f "${kfiles[@]}" "${ufiles[@]}" > "$out" 2>&1 || true
+	local cp=("$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet --terse
+		--show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG)
+	local kern=() user=() f
+	for f in "${kfiles[@]}"; do
+		case $f in uapi/*) user+=("$f") ;; *) kern+=("$f") ;; esac
+	done
+	user+=("${ufiles[@]}")
+	: > "$out"
+	[ ${#kern[@]} -eq 0 ] || "${cp[@]}" -f "${kern[@]}" >> "$out" 2>&1 || true
+	# uapi and user space have no BIT() and use the stdint types.
+	[ ${#user[@]} -eq 0 ] || "${cp[@]}" --ignore BIT_MACRO,PREFER_KERNEL_TYPES -f "${user[@]}" >> "$out" 2>&1 || true
 	if grep -qE '(ERROR|WARNING|CHECK):' "$out"; then
-		cat "$out"
+		grep -E '(ERROR|WARNING|CHECK):' "$out"
 		fail=1
 	fi
 }
@@ -54,15 +62,26 @@ cocci() {
 		grep -E "^$TOP/|^\./|^drivers/|^uapi/" "$out"
 		fail=1
 	fi
-	local rule
+	local rule name
 	for rule in "$TOP"/scripts/coccinelle/*.cocci; do
 		[ -f "$rule" ] || continue
-		log "lint: coccinelle $(basename "$rule")"
+		name=$(basename "$rule" .cocci)
+		log "lint: coccinelle $name"
 		spatch --very-quiet -D report --no-show-diff --sp-file "$rule" \
 			--include-headers --dir "$TOP/drivers" > "$out" 2>&1 || true
 		if [ -s "$out" ]; then
 			cat "$out"
 			fail=1
+		fi
+		# The rule must catch the violation kept in its test file.
+		if [ -f "$TOP/scripts/coccinelle/tests/$name.c" ]; then
+			spatch --very-quiet -D report --no-show-diff --sp-file "$rule" \
+				"$TOP/scripts/coccinelle/tests/$name.c" > "$out" 2>&1 || true
+			if ! grep -q "tests/$name.c:[0-9]" "$out"; then
+				log "lint: rule $name no longer catches tests/$name.c"
+				cat "$out"
+				fail=1
+			fi
 		fi
 	done
 }
