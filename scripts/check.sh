@@ -36,12 +36,21 @@ guest_stage() {
 	esac
 }
 
+# unloaded LOG: after the runs, the mdevs went away and the module unloaded.
+unloaded() {
+	local rc=0
+	grep -q '^@@ rmmod vfio_ccw: ok' "$logs/$1.log" || rc=1
+	stages+=(--stage "$1-unload=$rc")
+}
+
 kdir=$("$TOP/scripts/kernel.sh" base)
 log "kernel tree: $kdir"
 
+stage harness-selftest "$TOP/scripts/tests/results-selftest.sh"
 stage lint "$TOP/scripts/lint.sh"
 stage build make -C "$TOP" KDIR="$kdir" modules
 stage selftests-build "$TOP/scripts/selftests-build.sh"
+stage dkms "$TOP/scripts/dkms-check.sh"
 
 tests=()
 for f in "$TOP"/selftests/vfio-ccw/vfio_ccw_*.c; do
@@ -61,11 +70,39 @@ if [ -f "$TOP/vfio_ccw_kunit.ko" ]; then
 else
 	stages+=(--stage "kunit-module-built=1")
 fi
-guest_stage selftests-ref --driver ref --devices 4 "${runs[@]}" --timeout 900
-guest_stage selftests-ours --driver ours --devices 4 "${runs[@]}" --timeout 900
+guest_stage selftests-ref --driver ref --devices 4 "${runs[@]}" --teardown --timeout 900
+guest_stage selftests-ours --driver ours --devices 4 "${runs[@]}" --teardown --timeout 900
+unloaded selftests-ref
+unloaded selftests-ours
+
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_LIST): the same
+# selftests on ours, then a kmemleak scan. Skipped with VFIO_CCW_NO_DEBUG=1.
+debug=()
+if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
+	dkdir=$("$TOP/scripts/kernel.sh" debug)
+	# A copy of the module sources, so the two builds never share objects.
+	dmod=$BUILD/debug-module
+	rm -rf "$dmod" && mkdir -p "$dmod"
+	cp -a "$TOP"/{Kbuild,drivers,uapi} "$dmod/"
+	find "$dmod" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
+	stage build-debug make -C "$dkdir" M="$dmod" modules
+	guest_stage selftests-ours-debug --kernel debug --driver ours --devices 4 \
+		--moddir "$dmod" \
+		--insmod vfio_ccw_kunit.ko --mem 2048 "${runs[@]}" --teardown \
+		--plan-line "sleep 6" \
+		--plan-line "write /sys/kernel/debug/kmemleak scan" \
+		--plan-line "write /sys/kernel/debug/kmemleak scan" \
+		--plan-line "cat /sys/kernel/debug/kmemleak" \
+		--plan-line dmesg --timeout 1800
+	leaks=$(grep -c '^unreferenced object' "$logs/selftests-ours-debug.log" || true)
+	log "debug kernel: kmemleak reports $leaks unreferenced object(s)"
+	stages+=(--stage "kmemleak-empty=$leaks")
+	unloaded selftests-ours-debug
+	debug=(--kunit "$logs/selftests-ours-debug.log" --ours-debug "$logs/selftests-ours-debug.log")
+fi
 
 log "results"
-python3 "$TOP/scripts/results.py" "${stages[@]}" "${kunit[@]}" \
+python3 "$TOP/scripts/results.py" "${stages[@]}" "${kunit[@]}" "${debug[@]}" \
 	--ref "$logs/selftests-ref.log" --ours "$logs/selftests-ours.log" \
 	--xfail "$TOP/selftests/vfio-ccw/reference-expected-failures" \
 	--expect-binaries "$list" | tee "$logs/results.txt"

@@ -10,8 +10,11 @@
 #   --devices N              virtio-ccw subchannels bound to vfio_ccw (2)
 #   --spare N                extra subchannels left to io_subchannel (0)
 #   --insmod MOD.ko          load a further module after the driver
+#   --moddir DIR             where our modules are (default: the top dir)
 #   --run "PROG ARGS"        a program to run (repeatable; -- adds one)
 #   --plan-line "LINE"       a raw plan line, appended after the runs
+#   --teardown               after the runs: remove the mdevs, unbind, unload
+#                            vfio_ccw and mdev ("@@ rmmod vfio_ccw: ok")
 #   --extra-dir DIR          copy DIR's contents into the initramfs root
 #   --mem MB --smp N         guest size (default 1024, 2)
 #   --qmp PATH               QMP socket for device_add/device_del
@@ -26,7 +29,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 driver=ours flavour=base devices=2 spare=0 mem=1024 smp=2 timeout=300
-qmp="" log="" quiet=0 extra=() loglevel=5
+teardown=0 qmp="" log="" quiet=0 extra=() loglevel=5 moddir=$TOP
 insmods=() runs=() planlines=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--devices) devices=$2; shift 2 ;;
 	--spare) spare=$2; shift 2 ;;
 	--insmod) insmods+=("$2"); shift 2 ;;
+	--moddir) moddir=$(cd "$2" && pwd); shift 2 ;;
 	--run) runs+=("$2"); shift 2 ;;
 	--plan-line) planlines+=("$2"); shift 2 ;;
 	--extra-dir) extra+=("$2"); shift 2 ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--teardown) teardown=1; shift ;;
 	--loglevel) loglevel=$2; shift 2 ;;
 	--) shift; [ $# -gt 0 ] && runs+=("$*"); break ;;
 	*) die "unknown option $1 (see the header of $0)" ;;
@@ -64,8 +69,8 @@ plan=$stage/etc/plan
 	echo "insmod /lib/modules/mdev.ko"
 	case $driver in
 	ours)
-		[ -f "$TOP/vfio_ccw.ko" ] || die "vfio_ccw.ko not built (run make)"
-		cp "$TOP/vfio_ccw.ko" "$stage/lib/modules/vfio_ccw.ko" ;;
+		[ -f "$moddir/vfio_ccw.ko" ] || die "vfio_ccw.ko not built (run make)"
+		cp "$moddir/vfio_ccw.ko" "$stage/lib/modules/vfio_ccw.ko" ;;
 	ref)
 		cp "$kdir/drivers/s390/cio/vfio_ccw.ko" "$stage/lib/modules/vfio_ccw.ko" ;;
 	none) ;;
@@ -73,7 +78,7 @@ plan=$stage/etc/plan
 	esac
 	[ "$driver" = none ] || echo "insmod /lib/modules/vfio_ccw.ko"
 	for m in "${insmods[@]}"; do
-		[ -f "$m" ] || m=$TOP/$m
+		[ -f "$m" ] || m=$moddir/$m
 		[ -f "$m" ] || die "no module $m"
 		cp "$m" "$stage/lib/modules/"
 		echo "insmod /lib/modules/$(basename "$m")"
@@ -93,6 +98,15 @@ plan=$stage/etc/plan
 	echo "setenv VFIO_CCW_SCHIDS ${schids:-none}"
 	echo "setenv VFIO_CCW_DRIVER $driver"
 	for r in "${runs[@]}"; do echo "run $r"; done
+	if [ $teardown -eq 1 ] && [ "$driver" != none ]; then
+		for ((i = 0; i < devices; i++)); do
+			echo "write /sys/bus/mdev/devices/$(guest_uuid "$i")/remove 1"
+			echo "write /sys/bus/css/drivers/vfio_ccw/unbind $(printf '0.0.%04x' "$i")"
+		done
+		for m in "${insmods[@]}"; do echo "rmmod $(basename "$m" .ko)"; done
+		echo "rmmod vfio_ccw"
+		echo "rmmod mdev"
+	fi
 	for l in "${planlines[@]}"; do echo "$l"; done
 } > "$plan"
 for d in "${extra[@]}"; do cp -a "$d"/. "$stage/"; done

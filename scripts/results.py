@@ -108,6 +108,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ref')
     ap.add_argument('--ours')
+    ap.add_argument('--ours-debug')
     ap.add_argument('--kunit', action='append', default=[])
     ap.add_argument('--xfail')
     ap.add_argument('--stage', action='append', default=[])
@@ -145,13 +146,15 @@ def main():
         xfail = load_xfail(args.xfail)
         ref = parse_selftests(args.ref) if args.ref else {}
         ours = parse_selftests(args.ours) if args.ours else {}
+        dbg = parse_selftests(args.ours_debug) if args.ours_debug else None
         expected = [b for b in args.expect_binaries.split(',') if b]
         binaries = sorted(set(expected) | set(ref) | set(ours))
         rows = []
         for b in binaries:
-            for side, data in (('reference', ref), ('ours', ours)):
+            for side, data in (('reference', ref), ('ours', ours),
+                               ('ours-debug', dbg)):
                 if (side == 'reference' and not args.ref) or \
-                   (side == 'ours' and not args.ours):
+                   (side == 'ours' and not args.ours) or data is None:
                     continue
                 if b not in data or data[b]['status'] is None:
                     problems.append(f'{side}: {b} did not run to its end')
@@ -188,13 +191,23 @@ def main():
                     else:
                         failed += 1
                         problems.append(f'ours {o} {key}')
-                rows.append((b, n, r, o, note))
+                d = ''
+                if dbg is not None:
+                    d = dbg.get(b, {}).get('tests', {}).get(n, '-')
+                    if d == 'pass':
+                        passed += 1
+                    else:
+                        failed += 1
+                        problems.append(f'ours-debug {d} {key}')
+                rows.append((b, n, r, o, d, note))
         w1 = max([len(f'{b}:{n}') for b, n, *_ in rows] + [10])
+        dh = f'  {"debug":<5}' if dbg is not None else ''
         print()
-        print(f'{"selftest":<{w1}}  {"reference":<9}  {"ours":<5}  note')
-        print(f'{"-" * w1}  {"-" * 9}  {"-" * 5}  ----')
-        for b, n, r, o, note in rows:
-            print(f'{b + ":" + n:<{w1}}  {r:<9}  {o:<5}  {note}')
+        print(f'{"selftest":<{w1}}  {"reference":<9}  {"ours":<5}{dh}  note')
+        print(f'{"-" * w1}  {"-" * 9}  {"-" * 5}{"  -----" if dh else ""}  ----')
+        for b, n, r, o, d, note in rows:
+            dc = f'  {d:<5}' if dbg is not None else ''
+            print(f'{b + ":" + n:<{w1}}  {r:<9}  {o:<5}{dc}  {note}')
         for k in xfail:
             b, _, n = k.partition(':')
             if args.ref and n not in ref.get(b, {}).get('tests', {}):

@@ -12,6 +12,7 @@
  *   run PROG [ARGS...]           run a program, wait for it
  *   cat PATH                     print a file
  *   dmesg                        print the kernel log buffer
+ *   sleep SECONDS                wait (kmemleak wants objects to age)
  * Every step prints a marker line "@@ <step> ..." and its result, so that
  * the host can tell where a guest stopped. The last line is always
  * "@@ END status=N" with the first non-zero status (or 0).
@@ -245,6 +246,8 @@ static void execute(FILE *plan)
 			setenv(w[1], w[2], 1);
 		} else if (!strcmp(w[0], "run") && n >= 2) {
 			st = do_run(w);
+		} else if (!strcmp(w[0], "sleep") && n == 2) {
+			sleep(atoi(w[1]));
 		} else if (!strcmp(w[0], "dmesg") && n == 1) {
 			st = do_dmesg();
 		} else if (!strcmp(w[0], "cat") && n == 2) {
