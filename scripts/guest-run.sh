@@ -119,7 +119,8 @@ mkdir -p "$BUILD/logs"
 [ -n "$log" ] || log=$BUILD/logs/guest-$driver-$flavour-$$.log
 devs=()
 for ((i = 0; i < devices + spare; i++)); do
-	devs+=(-device "virtio-rng-ccw,devno=fe.0.$(printf '%04x' $((i + 1)))")
+	# id=ccwN: the QMP name of subchannel N (device_del)
+	devs+=(-device "virtio-rng-ccw,devno=fe.0.$(printf '%04x' $((i + 1))),id=ccw$i")
 done
 qmpargs=()
 [ -n "$qmp" ] && qmpargs=(-qmp "unix:$qmp,server=on,wait=off")
@@ -130,13 +131,13 @@ if [ $quiet -eq 1 ]; then
 	timeout -k 5 "$timeout" qemu-system-s390x -M s390-ccw-virtio -cpu qemu \
 		-smp "$smp" -m "$mem" -nographic -nodefaults -no-reboot \
 		-serial stdio -kernel "$kdir/arch/s390/boot/bzImage" \
-		-initrd "$initrd" -append "console=ttysclp0 panic=-1 loglevel=$loglevel" \
+		-initrd "$initrd" -append "console=ttysclp0 panic=-1 kunit.enable=1 loglevel=$loglevel" \
 		"${devs[@]}" "${qmpargs[@]}" </dev/null >"$log" 2>&1
 else
 	timeout -k 5 "$timeout" qemu-system-s390x -M s390-ccw-virtio -cpu qemu \
 		-smp "$smp" -m "$mem" -nographic -nodefaults -no-reboot \
 		-serial stdio -kernel "$kdir/arch/s390/boot/bzImage" \
-		-initrd "$initrd" -append "console=ttysclp0 panic=-1 loglevel=$loglevel" \
+		-initrd "$initrd" -append "console=ttysclp0 panic=-1 kunit.enable=1 loglevel=$loglevel" \
 		"${devs[@]}" "${qmpargs[@]}" </dev/null 2>&1 | tee "$log"
 fi
 rc=${PIPESTATUS[0]}

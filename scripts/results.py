@@ -58,9 +58,15 @@ def parse_selftests(path):
 
 
 def parse_kunit(path):
-    """Return {suite.case: 'pass'|'fail'|'skip'} from the dmesg section."""
+    """Return {suite.case[.param]: 'pass'|'fail'|'skip'} from the dmesg section.
+
+    Cases sit at indent 4 under their suite; the parameters of a
+    parameterised case sit at indent 8 and are counted one by one (the
+    case's own roll-up line is then not counted again).
+    """
     res = {}
-    suite = None
+    suite = case = None
+    params = {}
     in_dmesg = False
     with open(path, errors='replace') as f:
         for line in f:
@@ -75,18 +81,29 @@ def parse_kunit(path):
                 continue
             body = KMSG_PREFIX.sub('', line)
             m = re.match(r'^( *)# Subtest: (\S+)', body)
-            if m and len(m.group(1)) == 4:
-                suite = m.group(2)
+            if m:
+                if len(m.group(1)) == 4:
+                    suite = m.group(2)
+                elif len(m.group(1)) == 8:
+                    case = m.group(2)
                 continue
-            m = re.match(r'^( *)(not )?ok \d+ (\S+)(.*)$', body)
+            m = re.match(r'^( *)(not )?ok \d+ (.*?)( # .*)?$', body)
             if not m:
                 continue
             indent = len(m.group(1))
-            if indent == 4 and suite:
-                r = 'fail' if m.group(2) else 'pass'
-                if '# SKIP' in m.group(4):
-                    r = 'skip'
-                res[f'{suite}.{m.group(3)}'] = r
+            r = 'fail' if m.group(2) else 'pass'
+            if m.group(4) and 'SKIP' in m.group(4):
+                r = 'skip'
+            name = m.group(3).strip().replace(' ', '_')
+            if indent == 8 and suite and case:
+                res[f'{suite}.{case}.{name}'] = r
+                params[f'{suite}.{case}'] = True
+            elif indent == 4 and suite:
+                if f'{suite}.{name}' not in params:
+                    res[f'{suite}.{name}'] = r
+                elif r != 'pass':
+                    res[f'{suite}.{name}'] = r
+                case = None
     return res
 
 
