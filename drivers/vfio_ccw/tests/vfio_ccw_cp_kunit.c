@@ -1,0 +1,1491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of vfio-ccw channel-program translation, with no device:
+ * fake dma ops over fake guest memory (pages at chosen IOVAs, some
+ * read-only, everything else unmapped) that count every pin and unpin.
+ *
+ * Every successful translation is checked against a small model of the
+ * channel: the guest program and the host copy are both "executed" along
+ * their chains (TICs followed, no status-modifier skips) and must give the
+ * same commands, flags, counts and physical data bytes; every host CCW
+ * address plus 8 must map back to the guest's CCW address plus 8. After
+ * every case the program is freed and every pin must have been undone.
+ */
+
+#include <kunit/test.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <asm/cio.h>
+#include <asm/dma-types.h>
+
+#include "../vfio_ccw_cp.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* Guest memory layout */
+#define PROG	0x40000ULL	/* program page */
+#define PROG_END 0x41000ULL	/* end of its mapping: unmapped */
+#define D0	0x10000ULL	/* D0, D1, D2: three IOVA-contiguous pages */
+#define D1	0x11000ULL
+#define D2	0x12000ULL
+#define D3	0x20000ULL	/* alone */
+#define RO	0x21000ULL	/* read-only */
+#define WIN	0x100000ULL	/* 17 contiguous pages, for limits */
+#define WIN_PAGES 17
+#define NOMAP	0x50000ULL	/* unmapped */
+
+#define FG_PAGES (6 + WIN_PAGES)
+
+#define CMD_WRITE	0x01
+#define CMD_READ	0x02
+#define CMD_CTL		0x07
+#define CMD_SEARCH	0x31
+#define CMD_READ_BACK	0x0c
+#define FLAG_MIDA	0x01
+
+struct fake_page {
+	u64 iova;
+	struct page *page;
+	bool ro;
+	int pins;
+	int wpins;
+};
+
+struct fake_guest {
+	struct kunit *test;
+	struct fake_page pg[FG_PAGES];
+	unsigned long pinned;
+	unsigned long unpinned;
+	unsigned int pin_calls;
+	int max_batch;
+	bool bad_unpin;
+	u64 read_hi;
+};
+
+static struct fake_page *fg_page(struct fake_guest *g, u64 iova)
+{
+	int i;
+
+	for (i = 0; i < FG_PAGES; i++)
+		if (g->pg[i].page && g->pg[i].iova == (iova & PAGE_MASK))
+			return &g->pg[i];
+	return NULL;
+}
+
+static void *fg_ptr(struct fake_guest *g, u64 iova)
+{
+	struct fake_page *p = fg_page(g, iova);
+
+	KUNIT_ASSERT_NOT_NULL(g->test, p);
+	return page_address(p->page) + (iova & ~PAGE_MASK);
+}
+
+static u64 fg_phys(struct fake_guest *g, u64 iova)
+{
+	struct fake_page *p = fg_page(g, iova);
+
+	KUNIT_ASSERT_NOT_NULL(g->test, p);
+	return page_to_phys(p->page) + (iova & ~PAGE_MASK);
+}
+
+static int fake_pin(void *ctx, u64 iova, int npage, int prot,
+		    struct page **pages)
+{
+	struct fake_guest *g = ctx;
+	int i;
+
+	KUNIT_EXPECT_EQ(g->test, iova & ~PAGE_MASK, 0);
+	KUNIT_EXPECT_GT(g->test, npage, 0);
+	KUNIT_EXPECT_LE(g->test, npage, 512);
+	KUNIT_EXPECT_TRUE(g->test, prot & IOMMU_READ);
+	for (i = 0; i < npage; i++) {
+		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
+
+		/* what vfio_pin_pages() answers */
+		if (!p)
+			return -EINVAL;
+		if ((prot & IOMMU_WRITE) && p->ro)
+			return -EPERM;
+	}
+	for (i = 0; i < npage; i++) {
+		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
+
+		p->pins++;
+		if (prot & IOMMU_WRITE)
+			p->wpins++;
+		pages[i] = p->page;
+	}
+	g->pinned += npage;
+	g->pin_calls++;
+	g->max_batch = max(g->max_batch, npage);
+	return npage;
+}
+
+static void fake_unpin(void *ctx, u64 iova, int npage)
+{
+	struct fake_guest *g = ctx;
+	int i;
+
+	for (i = 0; i < npage; i++) {
+		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
+
+		if (!p || !p->pins)
+			g->bad_unpin = true;
+		else
+			p->pins--;
+	}
+	g->unpinned += npage;
+}
+
+static int fake_read(void *ctx, u64 iova, void *buf, size_t len)
+{
+	struct fake_guest *g = ctx;
+	u64 at = iova;
+
+	while (len) {
+		struct fake_page *p = fg_page(g, at);
+		size_t n = min_t(size_t, len, PAGE_SIZE - (at & ~PAGE_MASK));
+
+		if (!p)
+			return -EINVAL;	/* as vfio_dma_rw() */
+		memcpy(buf, page_address(p->page) + (at & ~PAGE_MASK), n);
+		buf += n;
+		at += n;
+		len -= n;
+	}
+	g->read_hi = max(g->read_hi, at);
+	return 0;
+}
+
+static const struct vfio_ccw_dma_ops fake_ops = {
+	.pin = fake_pin,
+	.unpin = fake_unpin,
+	.read = fake_read,
+};
+
+static int cp_test_init(struct kunit *test)
+{
+	static const u64 iovas[] = { PROG, D0, D1, D2, D3, RO };
+	struct fake_guest *g;
+	int i;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	g->test = test;
+	for (i = 0; i < FG_PAGES; i++) {
+		g->pg[i].iova = i < ARRAY_SIZE(iovas) ? iovas[i] :
+			WIN + (i - ARRAY_SIZE(iovas)) * PAGE_SIZE;
+		g->pg[i].ro = g->pg[i].iova == RO;
+		g->pg[i].page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, g->pg[i].page);
+	}
+	test->priv = g;
+	return 0;
+}
+
+static void cp_test_exit(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	int i;
+
+	for (i = 0; i < FG_PAGES; i++)
+		if (g->pg[i].page)
+			__free_page(g->pg[i].page);
+}
+
+/* No leak: every pin undone, nothing unpinned that was not pinned. */
+static void expect_no_pins(struct kunit *test, struct fake_guest *g)
+{
+	int i;
+
+	KUNIT_EXPECT_EQ(test, g->pinned, g->unpinned);
+	KUNIT_EXPECT_FALSE(test, g->bad_unpin);
+	for (i = 0; i < FG_PAGES; i++)
+		KUNIT_EXPECT_EQ(test, g->pg[i].pins, 0);
+}
+
+/* ---- building guest programs ---- */
+
+static void ccw1(struct fake_guest *g, u64 at, u8 cmd, u8 flags, u16 count,
+		 u32 cda)
+{
+	struct ccw1 *c = fg_ptr(g, at);
+
+	c->cmd_code = cmd;
+	c->flags = flags;
+	c->count = count;
+	c->cda = u32_to_dma32(cda);
+}
+
+static void ccw0(struct fake_guest *g, u64 at, u8 cmd, u8 flags, u16 count,
+		 u32 cda)
+{
+	struct ccw0 *c = fg_ptr(g, at);
+
+	c->cmd_code = cmd;
+	c->cda = cda;
+	c->flags = flags;
+	c->reserved = 0;
+	c->count = count;
+}
+
+static void tic(struct fake_guest *g, u64 at, u32 target)
+{
+	ccw1(g, at, CCW_CMD_TIC, 0, 0, target);
+}
+
+static void idaw1(struct fake_guest *g, u64 at, u32 val)
+{
+	*(u32 *)fg_ptr(g, at) = val;
+}
+
+static void idaw2(struct fake_guest *g, u64 at, u64 val)
+{
+	*(u64 *)fg_ptr(g, at) = val;
+}
+
+static void orb_fmt1(union orb *orb, u64 cpa)
+{
+	memset(orb, 0, sizeof(*orb));
+	orb->cmd.fmt = 1;
+	orb->cmd.lpm = 0x80;
+	orb->cmd.cpa = u32_to_dma32(cpa);
+}
+
+/* ---- the channel model ---- */
+
+#define W_STEPS	40
+#define W_RANGES 72
+
+struct w_rec {
+	u32 addr;
+	u8 cmd;
+	u8 flags;
+	u16 count;
+	unsigned int nr;
+	u64 start[W_RANGES];
+	u64 len[W_RANGES];
+};
+
+struct w_trace {
+	unsigned int n;
+	struct w_rec rec[W_STEPS];
+};
+
+static void w_add(struct kunit *test, struct w_rec *r, u64 phys, u64 len)
+{
+	if (r->nr && r->start[r->nr - 1] + r->len[r->nr - 1] == phys) {
+		r->len[r->nr - 1] += len;
+		return;
+	}
+	KUNIT_ASSERT_LT(test, r->nr, W_RANGES);
+	r->start[r->nr] = phys;
+	r->len[r->nr] = len;
+	r->nr++;
+}
+
+/* Guest bytes [a, a + len) as physical ranges, page by page. */
+static void w_add_guest(struct fake_guest *g, struct w_rec *r, u64 a,
+			u64 len)
+{
+	while (len) {
+		u64 n = min_t(u64, len, PAGE_SIZE - (a & ~PAGE_MASK));
+
+		w_add(g->test, r, fg_phys(g, a), n);
+		a += n;
+		len -= n;
+	}
+}
+
+static u8 w_dir(u8 cmd)
+{
+	if (cmd == CCW_CMD_NOOP)
+		return 0;
+	if ((cmd & 0x0f) == CMD_READ_BACK)
+		return 3;
+	if ((cmd & 0x0f) == CCW_CMD_BASIC_SENSE || (cmd & 3) == 2)
+		return 1;
+	return (cmd & 1) ? 2 : 0;
+}
+
+/*
+ * Execute a program: @guest selects the guest program (format @fmt1, IDAW
+ * format @c64) or the host copy (format 1, format-2 IDAWs). @bs is the
+ * IDAW block size.
+ */
+static void w_run(struct fake_guest *g, struct w_trace *t, bool guest,
+		  bool fmt1, bool c64, u32 bs, u32 cpa)
+{
+	struct kunit *test = g->test;
+	u8 dir = 0;
+	bool dcin = false;
+	u32 addr = cpa;
+	unsigned int steps;
+
+	t->n = 0;
+	for (steps = 0; steps < 2 * W_STEPS && t->n < W_STEPS; steps++) {
+		struct w_rec *r = &t->rec[t->n];
+		struct ccw1 c;
+		u32 cnt, i;
+		bool back;
+
+		if (!guest) {
+			KUNIT_ASSERT_LT(test, addr, 1U << 31);
+			c = *(struct ccw1 *)dma32_to_virt(u32_to_dma32(addr));
+		} else if (fmt1) {
+			c = *(struct ccw1 *)fg_ptr(g, addr);
+		} else {
+			struct ccw0 *c0 = fg_ptr(g, addr);
+
+			c.cmd_code = c0->cmd_code;
+			c.flags = c0->flags;
+			c.count = c0->count;
+			c.cda = u32_to_dma32(c0->cda);
+			if ((c.cmd_code & 0x0f) == CCW_CMD_TIC)
+				c.cmd_code = CCW_CMD_TIC;
+		}
+		if ((c.cmd_code & 0x0f) == CCW_CMD_TIC) {
+			addr = dma32_to_u32(c.cda);
+			continue;
+		}
+		/* QEMU refuses more than 255 zero data addresses */
+		if (!guest)
+			KUNIT_EXPECT_NE(test, dma32_to_u32(c.cda), 0);
+		memset(r, 0, sizeof(*r));
+		r->addr = addr;
+		r->cmd = c.cmd_code;
+		r->flags = c.flags & ~CCW_FLAG_IDA;
+		r->count = c.count;
+		t->n++;
+		if (c.flags & CCW_FLAG_SUSPEND)
+			break;
+		if (!dcin)
+			dir = w_dir(c.cmd_code);
+		back = dir == 3;
+		cnt = c.count;
+		if (!dir || !cnt || (dir != 2 && (c.flags & CCW_FLAG_SKIP))) {
+			if (!guest)
+				KUNIT_EXPECT_EQ(test, c.flags & CCW_FLAG_IDA, 0);
+		} else {
+			u64 cur = dma32_to_u32(c.cda);
+			void *idal = NULL;
+
+			if (!(c.flags & CCW_FLAG_IDA))
+				KUNIT_EXPECT_TRUE(test, guest);
+			else if (guest)
+				idal = fg_ptr(g, cur);
+			else
+				idal = dma32_to_virt(c.cda);
+			/* block by block, in the order the IDAWs give */
+			for (i = 0; cnt; i++) {
+				u64 n;
+
+				KUNIT_ASSERT_LT(test, i, 34U);
+				if (idal && (!guest || c64))
+					cur = ((u64 *)idal)[i];
+				else if (idal)
+					cur = ((u32 *)idal)[i];
+				n = back ? (cur & (bs - 1)) + 1 :
+					   bs - (cur & (bs - 1));
+				n = min_t(u64, n, cnt);
+				if (guest)
+					w_add_guest(g, r, back ? cur - n + 1 : cur,
+						    n);
+				else
+					w_add(test, r, back ? cur - n + 1 : cur, n);
+				cur = back ? cur - n : cur + n;
+				cnt -= n;
+			}
+		}
+		if (!(c.flags & (CCW_FLAG_CC | CCW_FLAG_DC)))
+			break;
+		dcin = c.flags & CCW_FLAG_DC;
+		addr += 8;
+	}
+}
+
+/* The host program must do what the guest program does. */
+static void check_equivalent(struct fake_guest *g, struct vfio_ccw_cp *cp,
+			     const union orb *gorb)
+{
+	struct kunit *test = g->test;
+	struct w_trace *gt, *ht;
+	union orb horb;
+	u32 gbs, hbs;
+	unsigned int i, j;
+
+	vfio_ccw_cp_build_orb(cp, 0x12345678, &horb);
+	KUNIT_EXPECT_EQ(test, horb.cmd.intparm, 0x12345678);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.fmt, 1);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.c64, 1);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.spnd, (u32)gorb->cmd.spnd);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.lpm, (u32)gorb->cmd.lpm);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.i2k,
+			gorb->cmd.c64 ? (u32)gorb->cmd.i2k : 1);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(horb.cmd.cpa) % 8, 0);
+
+	gbs = gorb->cmd.c64 && !gorb->cmd.i2k ? SZ_4K : SZ_2K;
+	hbs = horb.cmd.i2k ? SZ_2K : SZ_4K;
+	KUNIT_EXPECT_EQ(test, gbs, hbs);
+
+	gt = kunit_kzalloc(test, sizeof(*gt), GFP_KERNEL);
+	ht = kunit_kzalloc(test, sizeof(*ht), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gt);
+	KUNIT_ASSERT_NOT_NULL(test, ht);
+	w_run(g, gt, true, gorb->cmd.fmt, gorb->cmd.c64, gbs,
+	      dma32_to_u32(gorb->cmd.cpa));
+	w_run(g, ht, false, true, true, hbs, dma32_to_u32(horb.cmd.cpa));
+
+	KUNIT_ASSERT_EQ(test, gt->n, ht->n);
+	for (i = 0; i < gt->n; i++) {
+		struct w_rec *a = &gt->rec[i], *b = &ht->rec[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, a->cmd, b->cmd, "ccw %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, a->flags, b->flags, "ccw %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, a->count, b->count, "ccw %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, a->nr, b->nr, "ccw %u", i);
+		for (j = 0; j < min(a->nr, b->nr); j++) {
+			KUNIT_EXPECT_EQ(test, a->start[j], b->start[j]);
+			KUNIT_EXPECT_EQ(test, a->len[j], b->len[j]);
+		}
+		/* the SCSW's "last CCW + 8" maps back */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vfio_ccw_cp_guest_cpa(cp, b->addr + 8),
+				    a->addr + 8, "ccw %u", i);
+	}
+}
+
+/* The host CCW the channel starts with */
+static struct ccw1 *host_entry(struct vfio_ccw_cp *cp)
+{
+	union orb horb;
+
+	vfio_ccw_cp_build_orb(cp, 0, &horb);
+	return dma32_to_virt(horb.cmd.cpa);
+}
+
+static u64 host_idaw(struct ccw1 *c, unsigned int i)
+{
+	return dma64_to_u64(((dma64_t *)dma32_to_virt(c->cda))[i]);
+}
+
+static int fg_pins(struct fake_guest *g, u64 iova)
+{
+	return fg_page(g, iova)->pins;
+}
+
+/* ---- the parameterised cases ---- */
+
+struct cp_case {
+	const char *name;
+	void (*build)(struct fake_guest *g, union orb *orb);
+	int expect;
+	void (*check)(struct kunit *test, struct fake_guest *g,
+		      struct vfio_ccw_cp *cp);
+};
+
+static void b_one(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 256, D1 + 0x10);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_one(struct kunit *test, struct fake_guest *g,
+		  struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, h->cmd_code, CCW_CMD_SENSE_ID);
+	KUNIT_EXPECT_EQ(test, h->flags, CCW_FLAG_SLI | CCW_FLAG_IDA);
+	KUNIT_EXPECT_EQ(test, h->count, 256);
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D1 + 0x10));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D1)->wpins, 1);
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG + 8);
+}
+
+static void b_last8(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG_END - 8, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG_END - 8);
+}
+
+static void c_last8(struct kunit *test, struct fake_guest *g,
+		    struct vfio_ccw_cp *cp)
+{
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG_END);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 0);
+}
+
+static void b_chain(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 0x20, D1);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_CC | CCW_FLAG_SLI, 0x100,
+	     D1 + 0x800);
+	ccw1(g, PROG + 16, CMD_CTL, CCW_FLAG_CC | CCW_FLAG_PCI, 4, D3);
+	ccw1(g, PROG + 24, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_chain(struct kunit *test, struct fake_guest *g,
+		    struct vfio_ccw_cp *cp)
+{
+	/* D1 is pinned once, writable for the READ */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 2);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D1)->pins, 1);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D1)->wpins, 1);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D3)->wpins, 0);
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG + 32);
+}
+
+static void b_dc(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_DC, 100, D1);
+	/* the command of a data-chained CCW is ignored: 0x00 is fine */
+	ccw1(g, PROG + 8, 0x00, CCW_FLAG_DC, 200, D2);
+	ccw1(g, PROG + 16, CMD_WRITE, 0, 300, D3);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_dc_write_pins(struct kunit *test, struct fake_guest *g,
+			    struct vfio_ccw_cp *cp)
+{
+	/* data-chained CCWs move data the way the chain's first does */
+	KUNIT_EXPECT_EQ(test, fg_page(g, D2)->wpins, 1);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D3)->wpins, 1);
+}
+
+static void c_dc_tic(struct kunit *test, struct fake_guest *g,
+		     struct vfio_ccw_cp *cp)
+{
+	KUNIT_EXPECT_EQ(test, fg_page(g, D2)->wpins, 1);
+}
+
+static void b_dc_tic(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_DC, 100, D1);
+	tic(g, PROG + 8, PROG + 0x800);
+	ccw1(g, PROG + 0x800, 0x00, 0, 50, D2);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_dc_zero(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_DC, 0, D1);
+	ccw1(g, PROG + 8, CMD_READ, 0, 10, D1);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_fmt0(struct fake_guest *g, union orb *orb)
+{
+	ccw0(g, PROG, CMD_READ, CCW_FLAG_CC, 64, D1);
+	/* format-0 TIC: the high command bits are ignored */
+	ccw0(g, PROG + 8, 0x58, 0xff, 0xffff, PROG + 0x100);
+	ccw0(g, PROG + 0x100, CMD_WRITE, 0, 16, D2 + 8);
+	orb_fmt1(orb, PROG);
+	orb->cmd.fmt = 0;
+}
+
+static void b_fmt0_zero(struct fake_guest *g, union orb *orb)
+{
+	ccw0(g, PROG, CMD_WRITE, 0, 0, D1);
+	orb_fmt1(orb, PROG);
+	orb->cmd.fmt = 0;
+}
+
+static void b_fmt0_cpa24(struct fake_guest *g, union orb *orb)
+{
+	orb_fmt1(orb, 0x1000000);
+	orb->cmd.fmt = 0;
+}
+
+static void b_cpa31(struct fake_guest *g, union orb *orb)
+{
+	orb_fmt1(orb, 0x80000000 | PROG);
+}
+
+static void b_cpa_misaligned(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG + 4);
+}
+
+static void b_tic_first(struct fake_guest *g, union orb *orb)
+{
+	tic(g, PROG, PROG + 0x200);
+	ccw1(g, PROG + 0x200, CMD_READ, 0, 16, D1);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_tic_first(struct kunit *test, struct fake_guest *g,
+			struct vfio_ccw_cp *cp)
+{
+	/* the channel starts at the target, never at a TIC */
+	KUNIT_EXPECT_EQ(test, host_entry(cp)->cmd_code, CMD_READ);
+}
+
+static void b_tic_middle(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 8, D1);
+	tic(g, PROG + 8, PROG + 0x400);
+	ccw1(g, PROG + 0x400, CMD_READ, CCW_FLAG_CC, 8, D2);
+	ccw1(g, PROG + 0x408, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_tic_middle(struct kunit *test, struct fake_guest *g,
+			 struct vfio_ccw_cp *cp)
+{
+	/* nothing behind the target's last CCW is read */
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG + 0x410);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, 0x1234), 0x1234);
+}
+
+/* "X (CC), TIC" at the very end of the mapping: the skip target is unmapped */
+static void b_tic_last(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG_END - 16, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG_END - 8, PROG);
+	ccw1(g, PROG, CMD_READ, 0, 16, D1);
+	orb_fmt1(orb, PROG_END - 16);
+}
+
+/* SEARCH (CC), TIC *-8, READ: the READ is reached by a status modifier */
+static void b_search_loop(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	tic(g, PROG + 8, PROG);
+	ccw1(g, PROG + 16, CMD_READ, 0, 0x100, D2);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_search_loop(struct kunit *test, struct fake_guest *g,
+			  struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, h[1].cmd_code, CCW_CMD_TIC);
+	KUNIT_EXPECT_PTR_EQ(test, dma32_to_virt(h[1].cda), (void *)h);
+	KUNIT_EXPECT_EQ(test, h[2].cmd_code, CMD_READ);
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[2], 0), fg_phys(g, D2));
+	/* past the end of the segment: a guard (invalid command) */
+	KUNIT_EXPECT_EQ(test, h[3].cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, h[4].cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(&h[2])),
+			PROG + 16);
+	KUNIT_EXPECT_EQ(test,
+			vfio_ccw_cp_guest_cpa(cp, virt_to_phys(&h[2]) + 8),
+			PROG + 24);
+}
+
+/* TIC into another segment, and from there back into the first one */
+static void b_tic_back(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_CC, 10, D1);
+	tic(g, PROG + 16, PROG + 0x800);
+	ccw1(g, PROG + 24, CCW_CMD_NOOP, 0, 1, 0);
+	ccw1(g, PROG + 0x800, CMD_READ, CCW_FLAG_CC, 10, D2);
+	tic(g, PROG + 0x808, PROG + 8);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_tic_back(struct kunit *test, struct fake_guest *g,
+		       struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+	struct ccw1 *t = dma32_to_virt(h[2].cda);
+
+	KUNIT_EXPECT_EQ(test, t->cmd_code, CMD_READ);
+	/* back into the first segment's copy, not into a second copy */
+	KUNIT_EXPECT_PTR_EQ(test, dma32_to_virt(t[1].cda), (void *)&h[1]);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 2);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			PROG + 0x808);
+}
+
+static void b_tic_loop(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG + 8, PROG);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_tic_self(struct fake_guest *g, union orb *orb)
+{
+	tic(g, PROG, PROG);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_tic_tic(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG + 8, PROG + 0x100);
+	tic(g, PROG + 0x100, PROG + 0x200);
+	ccw1(g, PROG + 0x200, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_tic_ping_pong(struct fake_guest *g, union orb *orb)
+{
+	tic(g, PROG, PROG + 0x100);
+	tic(g, PROG + 0x100, PROG);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_tic_misaligned(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG + 8, PROG + 0x104);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_tic_flags(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CCW_CMD_TIC, CCW_FLAG_CC, 0, PROG + 0x100);
+	ccw1(g, PROG + 0x100, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_endless(struct fake_guest *g, union orb *orb)
+{
+	u64 a;
+
+	for (a = D0; a < D2 + PAGE_SIZE; a += 8)
+		ccw1(g, a, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	orb_fmt1(orb, D0);
+}
+
+static void b_too_many_tics(struct fake_guest *g, union orb *orb)
+{
+	u64 a = WIN;
+	int i;
+
+	/* 300 x (NOP (CC), TIC to the next pair, invalid) */
+	for (i = 0; i < 300; i++, a += 24) {
+		ccw1(g, a, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+		tic(g, a + 8, a + 24);
+	}
+	ccw1(g, a, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, WIN);
+}
+
+static void b_too_much_data(struct fake_guest *g, union orb *orb)
+{
+	u64 a = WIN;
+	int i;
+
+	/* 257 x 65535 bytes > 16 MiB */
+	for (i = 0; i < 257; i++, a += 8)
+		ccw1(g, a, CMD_WRITE, CCW_FLAG_CC, 0xffff, WIN);
+	ccw1(g, a, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, WIN);
+}
+
+static void b_max_data(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 0xffff, WIN + 0x7ff);
+	ccw1(g, PROG + 8, CMD_READ, 0, 0xffff, WIN);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_max_data(struct kunit *test, struct fake_guest *g,
+		       struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	/* 65535 bytes, 1 in the first 2 KiB block: 33 IDAWs */
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, WIN + 0x7ff));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 32), fg_phys(g, WIN + 32 * SZ_2K));
+	/* each page once: 16 writable (READ), the 17th read-only */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), WIN_PAGES);
+	KUNIT_EXPECT_EQ(test, g->pin_calls, 2);
+	KUNIT_EXPECT_EQ(test, g->max_batch, WIN_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, fg_page(g, WIN + 16 * PAGE_SIZE)->wpins, 0);
+}
+
+static void b_idal1(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_IDA, 4000, PROG + 0x800);
+	idaw1(g, PROG + 0x800, D2 + 0x400);
+	idaw1(g, PROG + 0x804, D2 + 0x800);
+	idaw1(g, PROG + 0x808, D3);
+	idaw1(g, PROG + 0x80c, 0xdeadbeef);	/* not needed, not read */
+	orb_fmt1(orb, PROG);
+}
+
+static void c_idal1(struct kunit *test, struct fake_guest *g,
+		    struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, h->flags, CCW_FLAG_IDA);
+	KUNIT_EXPECT_EQ(test, h->count, 4000);
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D2 + 0x400));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 1), fg_phys(g, D2 + 0x800));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 2), fg_phys(g, D3));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 2);
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG + 0x80c);
+}
+
+static void b_idal2_4k(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_IDA | CCW_FLAG_CC, 5000,
+	     PROG + 0x800);
+	idaw2(g, PROG + 0x800, D1 + 0x100);
+	idaw2(g, PROG + 0x808, D2);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_IDA, 10, PROG + 0x810);
+	idaw2(g, PROG + 0x810, D3 + 0xff0);
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+}
+
+static void c_idal2_4k(struct kunit *test, struct fake_guest *g,
+		       struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D1 + 0x100));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 1), fg_phys(g, D2));
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[1], 0), fg_phys(g, D3 + 0xff0));
+	/* D1 and D2 are IOVA-contiguous: one pin call */
+	KUNIT_EXPECT_EQ(test, g->pin_calls, 2);
+	KUNIT_EXPECT_EQ(test, g->max_batch, 2);
+}
+
+static void b_idal2_2k(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_IDA, 5000, PROG + 0x800);
+	idaw2(g, PROG + 0x800, D1 + 0x7f0);
+	idaw2(g, PROG + 0x808, D1 + 0x800);
+	idaw2(g, PROG + 0x810, D3 + 0x800);
+	idaw2(g, PROG + 0x818, D2);
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+	orb->cmd.i2k = 1;
+}
+
+static void b_idaw_unaligned(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_IDA, 5000, PROG + 0x800);
+	idaw2(g, PROG + 0x800, D1);
+	idaw2(g, PROG + 0x808, D2 + 0x100);
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+}
+
+static void b_idaw1_31bit(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_IDA, 100, PROG + 0x800);
+	idaw1(g, PROG + 0x800, 0x80000000 | D1);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_idal_misaligned(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_IDA, 100, PROG + 0x804);
+	idaw2(g, PROG + 0x804, D1);
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+}
+
+static void b_idal_unmapped(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_IDA, 100, NOMAP);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_direct_2k(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, 0, 6000, D0 + 0xf00);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_direct_2k(struct kunit *test, struct fake_guest *g,
+			struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, h->flags, CCW_FLAG_IDA);
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D0 + 0xf00));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 1), fg_phys(g, D1));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 2), fg_phys(g, D1 + 0x800));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 3), fg_phys(g, D2));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 3);
+	KUNIT_EXPECT_EQ(test, g->pin_calls, 1);
+	KUNIT_EXPECT_EQ(test, g->max_batch, 3);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D1)->wpins, 0);
+}
+
+/* Pages of different CCWs are pinned together when IOVA-contiguous. */
+static void b_batch(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 4096, D1);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_CC, 4096, D0);
+	ccw1(g, PROG + 16, CMD_WRITE, CCW_FLAG_CC, 100, D2 + 0x10);
+	ccw1(g, PROG + 24, CMD_CTL, CCW_FLAG_CC, 100, D1 + 0x10);
+	ccw1(g, PROG + 32, CMD_READ, CCW_FLAG_CC, 10, D3);
+	ccw1(g, PROG + 40, CMD_WRITE, 0, 10, RO);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_batch(struct kunit *test, struct fake_guest *g,
+		    struct vfio_ccw_cp *cp)
+{
+	/* D0-D2 one call; D3 writable and RO read-only: one call each */
+	KUNIT_EXPECT_EQ(test, g->pin_calls, 3);
+	KUNIT_EXPECT_EQ(test, g->max_batch, 3);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 5);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D1), 1);
+}
+
+static void b_direct_4k(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, 0, 5000, D1 + 0x800);
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+}
+
+static void c_direct_4k(struct kunit *test, struct fake_guest *g,
+			struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D1 + 0x800));
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 1), fg_phys(g, D2));
+}
+
+static void b_direct_31bit(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, 0, 0x100, 0x7fffff80);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_read_back(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ_BACK, CCW_FLAG_CC, 100, D1 + 0x63);
+	ccw1(g, PROG + 8, CMD_READ_BACK, 0, 3000, D2 + 0x10);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_read_back(struct kunit *test, struct fake_guest *g,
+			struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, host_idaw(h, 0), fg_phys(g, D1 + 0x63));
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[1], 0), fg_phys(g, D2 + 0x10));
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[1], 1), fg_phys(g, D1 + 0xfff));
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[1], 2), fg_phys(g, D1 + 0x7ff));
+	KUNIT_EXPECT_EQ(test, fg_page(g, D1)->wpins, 1);
+}
+
+static void b_zero_count(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 0, NOMAP);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_IDA, 0, NOMAP);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_nothing_pinned(struct kunit *test, struct fake_guest *g,
+			     struct vfio_ccw_cp *cp)
+{
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 0);
+	KUNIT_EXPECT_EQ(test, g->pinned, 0);
+	/* no data, yet a non-zero data address: the CCW's own */
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(host_entry(cp)->cda),
+			(u32)virt_to_phys(host_entry(cp)));
+}
+
+static void b_skip(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_READ, CCW_FLAG_SKIP | CCW_FLAG_CC, 4096, NOMAP);
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, 0, 16, NOMAP);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_skip_write(struct fake_guest *g, union orb *orb)
+{
+	/* skip only applies to read-type commands */
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_SKIP, 4096, NOMAP);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_suspend(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	/* not set up yet: the channel suspends before using it */
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_SUSPEND | CCW_FLAG_CC, 32, NOMAP);
+	orb_fmt1(orb, PROG);
+	orb->cmd.spnd = 1;
+}
+
+static void c_suspend(struct kunit *test, struct fake_guest *g,
+		      struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, h[1].flags, CCW_FLAG_SUSPEND | CCW_FLAG_CC);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	KUNIT_EXPECT_EQ(test, g->read_hi, PROG + 16);
+}
+
+static void b_unmapped_ccw(struct fake_guest *g, union orb *orb)
+{
+	orb_fmt1(orb, NOMAP);
+}
+
+static void b_unmapped_next(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG_END - 8, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	orb_fmt1(orb, PROG_END - 8);
+}
+
+static void b_unmapped_data(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_CC, 16, D2);
+	ccw1(g, PROG + 16, CMD_READ, 0, 8192, D2 + 0x800);	/* D2 + 4K: unmapped */
+	orb_fmt1(orb, PROG);
+}
+
+static void b_ro_read(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CMD_READ, 0, 16, RO);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_ro_write(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, RO);
+	ccw1(g, PROG + 8, CMD_CTL, 0, 16, RO + 16);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_transport(struct fake_guest *g, union orb *orb)
+{
+	orb_fmt1(orb, PROG);
+	orb->tm.b = 1;
+}
+
+static void b_orbx(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+	orb->cmd.orbx = 1;
+}
+
+static void b_midaw(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, FLAG_MIDA, 16, D1);
+	orb_fmt1(orb, PROG);
+}
+
+static void b_bad_cmd(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, 0x40, 0, 16, D1);
+	orb_fmt1(orb, PROG);
+}
+
+static const struct cp_case cp_cases[] = {
+	{ "one_ccw", b_one, 0, c_one },
+	{ "last_8_bytes_of_mapping", b_last8, 0, c_last8 },
+	{ "command_chain", b_chain, 0, c_chain },
+	{ "data_chain", b_dc, 0, c_dc_write_pins },
+	{ "data_chain_through_tic", b_dc_tic, 0, c_dc_tic },
+	{ "data_chain_zero_count", b_dc_zero, -EINVAL },
+	{ "format0", b_fmt0, 0 },
+	{ "format0_zero_count", b_fmt0_zero, -EINVAL },
+	{ "format0_cpa_beyond_24bit", b_fmt0_cpa24, -EINVAL },
+	{ "cpa_beyond_31bit", b_cpa31, -EINVAL },
+	{ "cpa_misaligned", b_cpa_misaligned, -EINVAL },
+	{ "tic_first", b_tic_first, 0, c_tic_first },
+	{ "tic_middle", b_tic_middle, 0, c_tic_middle },
+	{ "tic_last_skip_target_unmapped", b_tic_last, 0 },
+	{ "tic_back_same_segment", b_search_loop, 0, c_search_loop },
+	{ "tic_other_segment_and_back", b_tic_back, 0, c_tic_back },
+	{ "tic_loop_without_end", b_tic_loop, -EINVAL },
+	{ "tic_to_itself", b_tic_self, -EINVAL },
+	{ "tic_to_tic", b_tic_tic, -EINVAL },
+	{ "tic_ping_pong", b_tic_ping_pong, -EINVAL },
+	{ "tic_misaligned", b_tic_misaligned, -EINVAL },
+	{ "tic_format1_flags", b_tic_flags, -EINVAL },
+	{ "chain_never_ends", b_endless, -EINVAL },
+	{ "too_many_tics", b_too_many_tics, -EINVAL },
+	{ "too_much_data", b_too_much_data, -EINVAL },
+	{ "max_count_33_idaws", b_max_data, 0, c_max_data },
+	{ "idal_format1_2k", b_idal1, 0, c_idal1 },
+	{ "idal_format2_4k", b_idal2_4k, 0, c_idal2_4k },
+	{ "idal_format2_2k", b_idal2_2k, 0 },
+	{ "idaw_not_on_block", b_idaw_unaligned, -EINVAL },
+	{ "idaw_format1_beyond_31bit", b_idaw1_31bit, -EINVAL },
+	{ "idal_misaligned", b_idal_misaligned, -EINVAL },
+	{ "idal_unmapped", b_idal_unmapped, -EFAULT },
+	{ "direct_crossing_pages_2k", b_direct_2k, 0, c_direct_2k },
+	{ "direct_4k", b_direct_4k, 0, c_direct_4k },
+	{ "pins_batched_across_ccws", b_batch, 0, c_batch },
+	{ "direct_beyond_31bit", b_direct_31bit, -EINVAL },
+	{ "read_backward", b_read_back, 0, c_read_back },
+	{ "zero_count", b_zero_count, 0, c_nothing_pinned },
+	{ "skip_read", b_skip, 0, c_nothing_pinned },
+	{ "skip_write_unmapped", b_skip_write, -EFAULT },
+	{ "suspend", b_suspend, 0, c_suspend },
+	{ "unmapped_ccw", b_unmapped_ccw, -EFAULT },
+	{ "unmapped_next_ccw", b_unmapped_next, -EFAULT },
+	{ "unmapped_data", b_unmapped_data, -EFAULT },
+	{ "read_only_page_read", b_ro_read, -EFAULT },
+	{ "read_only_page_write", b_ro_write, 0 },
+	{ "transport_mode", b_transport, -EOPNOTSUPP },
+	{ "orb_extension", b_orbx, -EINVAL },
+	{ "mida_flag", b_midaw, -EINVAL },
+	{ "invalid_command", b_bad_cmd, -EINVAL },
+};
+
+static void cp_case_desc(const struct cp_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cp_cases, cp_cases, cp_case_desc);
+
+static void cp_test_program(struct kunit *test)
+{
+	const struct cp_case *c = test->param_value;
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp = (void *)1;
+	union orb orb;
+	int ret;
+
+	c->build(g, &orb);
+	ret = vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp);
+	KUNIT_EXPECT_EQ(test, ret, c->expect);
+	if (ret) {
+		KUNIT_EXPECT_NULL(test, cp);
+		expect_no_pins(test, g);
+		return;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, cp);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), g->pinned - g->unpinned);
+	KUNIT_EXPECT_LE(test, g->max_batch, VFIO_CCW_CP_PIN_BATCH);
+	check_equivalent(g, cp, &orb);
+	if (c->check)
+		c->check(test, g, cp);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+/* ---- single tests ---- */
+
+static void cp_test_null(struct kunit *test)
+{
+	vfio_ccw_cp_free(NULL);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(NULL), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(NULL, 0x1238), 0x1238);
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(NULL, 0, U64_MAX));
+}
+
+static void cp_test_overlaps(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	union orb orb;
+
+	ccw1(g, PROG + 0x100, CMD_WRITE, CCW_FLAG_CC, 16, D1 + 0x10);
+	ccw1(g, PROG + 0x108, CMD_READ, 0, 16, D3);
+	orb_fmt1(&orb, PROG + 0x100);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1 + 0xfff, 1));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D3 - 1, 2));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x108, 8));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, 0, U64_MAX));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, PROG, U64_MAX));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D2, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D1, 0));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D3 - PAGE_SIZE,
+						      PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG, 0x100));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x110, 8));
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_guest_cpa(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *h, *t;
+	union orb orb;
+	u32 ha, ta;
+
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	tic(g, PROG + 8, PROG + 0x300);
+	ccw1(g, PROG + 0x300, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 0x308, CMD_READ, 0, 16, D2);
+	orb_fmt1(&orb, PROG);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	h = host_entry(cp);
+	t = dma32_to_virt(h[1].cda);
+	ha = virt_to_phys(h);
+	ta = virt_to_phys(t);
+	KUNIT_EXPECT_LT(test, (u64)virt_to_phys(h), 1ULL << 31);
+	KUNIT_EXPECT_LT(test, (u64)virt_to_phys(t), 1ULL << 31);
+	/* last CCW + 8, at the end of a segment reached by a TIC */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, ta + 16), PROG + 0x310);
+	/* inside the TIC's target */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, ta + 8), PROG + 0x308);
+	/* the first segment and its TIC */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, ha + 8), PROG + 8);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, ha + 16), PROG + 16);
+	/* not ours: unchanged */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, 0), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, 0x7ffffff8),
+			0x7ffffff8);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+/* A suspended slot's host CCW: the walker's last record. */
+static struct ccw1 *find_suspended(struct kunit *test, struct ccw1 *h)
+{
+	int i;
+
+	for (i = 0; i < 64; i++, h++) {
+		if (h->cmd_code == CCW_CMD_TIC) {
+			h = (struct ccw1 *)dma32_to_virt(h->cda) - 1;
+			continue;
+		}
+		if (h->flags & CCW_FLAG_SUSPEND)
+			return h;
+	}
+	KUNIT_FAIL(test, "no suspended CCW");
+	return NULL;
+}
+
+static void cp_test_resume(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *t;
+	union orb orb;
+	u32 cpa;
+
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_SUSPEND, 32, NOMAP);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = find_suspended(test, host_entry(cp));
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	cpa = virt_to_phys(slot) + 8;	/* the SCSW at suspension */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, cpa), PROG + 16);
+
+	/* the guest completes its program and clears the S flag */
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_CC, 32, D2 + 0x40);
+	ccw1(g, PROG + 16, CCW_CMD_NOOP, 0, 1, 0);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, cpa), 0);
+
+	/* the channel refetches the slot and finds the new program */
+	KUNIT_EXPECT_EQ(test, slot->cmd_code, CCW_CMD_TIC);
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, t->cmd_code, CMD_READ);
+	KUNIT_EXPECT_EQ(test, t->flags, CCW_FLAG_CC | CCW_FLAG_IDA);
+	KUNIT_EXPECT_EQ(test, t->count, 32);
+	KUNIT_EXPECT_EQ(test, host_idaw(t, 0), fg_phys(g, D2 + 0x40));
+	KUNIT_EXPECT_EQ(test, t[1].cmd_code, CCW_CMD_NOOP);
+	KUNIT_EXPECT_EQ(test, fg_page(g, D2)->wpins, 1);
+	/* the completed part's pages are released */
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D1), 0);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D2), 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			PROG + 16);
+	KUNIT_EXPECT_EQ(test,
+			vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 16),
+			PROG + 24);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, cpa), PROG + 16);
+
+	/* RSCH failed, the same preparation again: still one tail */
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, cpa), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D2), 1);
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, host_idaw(t, 0), fg_phys(g, D2 + 0x40));
+
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_resume_error(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, saved;
+	union orb orb;
+	u32 cpa;
+
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_SUSPEND, 32, NOMAP);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = find_suspended(test, host_entry(cp));
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	saved = *slot;
+	cpa = virt_to_phys(slot) + 8;
+
+	/* S cleared, data still unmapped: refused, nothing changes */
+	ccw1(g, PROG + 8, CMD_READ, 0, 32, NOMAP);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_prepare_resume(cp, cpa), -EFAULT);
+	KUNIT_EXPECT_EQ(test, memcmp(slot, &saved, sizeof(saved)), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D1), 1);
+	KUNIT_EXPECT_EQ(test, g->pinned - g->unpinned, 1);
+
+	/* fixed: accepted, the completed part released */
+	ccw1(g, PROG + 8, CMD_READ, 0, 32, D3);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_prepare_resume(cp, cpa), 0);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D1), 0);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D3), 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_resume_twice(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *t;
+	union orb orb;
+
+	/* suspended at the very first CCW */
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_SUSPEND | CCW_FLAG_CC, 1, 0);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = host_entry(cp);
+	KUNIT_EXPECT_EQ(test, slot->flags & CCW_FLAG_SUSPEND,
+			CCW_FLAG_SUSPEND);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 0);
+
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 16, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
+	KUNIT_ASSERT_EQ(test,
+			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	t = dma32_to_virt(slot->cda);
+	slot = find_suspended(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_EXPECT_EQ(test,
+			vfio_ccw_cp_guest_cpa(cp, virt_to_phys(slot) + 8),
+			PROG + 24);
+
+	/*
+	 * Suspended again; this time the SCSW's CCW address is not usable
+	 * (QEMU's emulated channel subsystem leaves it alone): the only
+	 * suspended CCW of the program is the suspension point.
+	 */
+	ccw1(g, PROG + 16, CMD_READ, CCW_FLAG_CC, 16, D2);
+	ccw1(g, PROG + 24, CCW_CMD_NOOP, 0, 1, 0);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, 0x1230), 0);
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, t->cmd_code, CMD_READ);
+	KUNIT_EXPECT_EQ(test, host_idaw(t, 0), fg_phys(g, D2));
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D1), 0);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D2), 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_resume_tic(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *t;
+	union orb orb;
+
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = find_suspended(test, host_entry(cp));
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+
+	/* the guest replaces the suspended CCW by a TIC */
+	tic(g, PROG + 8, PROG + 0x800);
+	ccw1(g, PROG + 0x800, CMD_READ, 0, 8, D3);
+	KUNIT_ASSERT_EQ(test,
+			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
+			0);
+	/* the slot's TIC leads straight to the READ: no TIC to a TIC */
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, t->cmd_code, CMD_READ);
+	KUNIT_EXPECT_EQ(test, host_idaw(t, 0), fg_phys(g, D3));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			PROG + 0x808);
+
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_resume_ambiguous(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	union orb orb;
+
+	/* two suspended CCWs: one behind the TIC (status-modifier skip) */
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG + 8, PROG + 0x100);
+	ccw1(g, PROG + 16, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
+	ccw1(g, PROG + 0x100, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_prepare_resume(cp, 0x1230), -EINVAL);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static struct kunit_case cp_test_cases[] = {
+	KUNIT_CASE_PARAM(cp_test_program, cp_cases_gen_params),
+	KUNIT_CASE(cp_test_null),
+	KUNIT_CASE(cp_test_overlaps),
+	KUNIT_CASE(cp_test_guest_cpa),
+	KUNIT_CASE(cp_test_resume),
+	KUNIT_CASE(cp_test_resume_error),
+	KUNIT_CASE(cp_test_resume_twice),
+	KUNIT_CASE(cp_test_resume_tic),
+	KUNIT_CASE(cp_test_resume_ambiguous),
+	{}
+};
+
+static struct kunit_suite cp_test_suite = {
+	.name = "vfio_ccw_cp",
+	.init = cp_test_init,
+	.exit = cp_test_exit,
+	.test_cases = cp_test_cases,
+};
+
+kunit_test_suite(cp_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of vfio-ccw channel-program translation");
+MODULE_LICENSE("GPL");

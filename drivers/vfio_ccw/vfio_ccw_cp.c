@@ -1,0 +1,1196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: channel-program translation.
+ *
+ * Translation
+ * -----------
+ * The guest program is read one chain segment at a time: a segment is a run
+ * of CCWs at consecutive guest addresses, read one CCW after the other until
+ * the chain ends there (a CCW with neither CD nor CC), a CCW has the S flag
+ * (the channel suspends before executing it, nothing behind it is fetched
+ * before a resume) or a TIC is met. Only CCWs the channel can fetch are
+ * read, each with its own 8-byte read: nothing behind the end of a chain,
+ * so a one-CCW program in the last 8 bytes of a mapping works. Each TIC
+ * to an address that no translated segment covers starts a new segment; a
+ * TIC into a translated segment (forwards, backwards, into the same
+ * segment) is linked to the existing host copy, so loops end the
+ * translation instead of repeating it.
+ *
+ * A status-modifier skip makes the channel fetch the CCW 16 bytes behind a
+ * command-chained CCW. The classic case is "SEARCH (CC), TIC *-8, READ":
+ * when a TIC follows a command-chained CCW the segment goes on behind the
+ * TIC. Those CCWs are only "optional": if one cannot be read, validated or
+ * pinned, the segment is cut there and the channel finds a guard CCW
+ * instead. Every host segment ends with two guard CCWs (command code 0, an
+ * invalid command): a skip past the end of a segment gives the guest a
+ * program check, never a fetch of unrelated host memory.
+ *
+ * Host CCWs are format 1, in GFP_DMA memory (below 2 GiB). Every data
+ * transfer goes through a host IDAL of format-2 IDAWs (ORB c64=1) whose
+ * block size is the guest's: 2 KiB when the guest ORB has c64=0 (format-1
+ * IDAWs are 2 KiB blocks; direct addresses are cut into 2 KiB blocks too)
+ * and the ORB's i2k choice otherwise. Every block lies in one guest page, so
+ * every host IDAW is the pinned page's physical address plus the guest
+ * offset. Read-type commands (read, read backward, sense) pin their pages
+ * IOMMU_READ | IOMMU_WRITE, write and control commands IOMMU_READ only; a
+ * data-chained CCW takes the direction of the first CCW of its data chain.
+ * Pins are made once the whole program is read: every distinct page once,
+ * with the access of all CCWs using it, in runs of IOVA-contiguous pages of
+ * equal access. NOP, skip on read-type commands, zero counts and S-flagged
+ * CCWs pin nothing.
+ *
+ * Resume (RSCH)
+ * -------------
+ * The channel suspends when it fetches a CCW with the S flag (ORB suspend
+ * control set) and does not execute it. The SCSW of a suspended subchannel
+ * holds the CCW address of that CCW plus 8; RESUME SUBCHANNEL makes the
+ * channel fetch the CCW at that address minus 8 again, with whatever the
+ * program has stored there meanwhile (S flag cleared, new data address,
+ * even a TIC), and go on from there. vfio_ccw_cp_prepare_resume() does for
+ * the host copy what the guest did to its program:
+ *
+ * 1. find the suspended host CCW (the "slot") at cpa - 8 (tolerated: at
+ *    cpa, or the only S-flagged CCW of the program, for channel subsystems
+ *    that leave the CCW address alone at suspension, as QEMU's does);
+ * 2. translate the guest program again from the slot's guest address on,
+ *    exactly like a new start, into a new generation (new segments, new
+ *    pins); nothing of @cp changes when this fails;
+ * 3. move the slot's segment into the new generation, turn every other CCW
+ *    of it into a guard and the slot into a TIC to the new program's first
+ *    CCW (if the guest's CCW there is a TIC, to its target: never a TIC to
+ *    a TIC); on RSCH the channel refetches the slot and follows the TIC;
+ * 4. publish the new generation with RCU and free the old one (its CCWs
+ *    completed before the suspension, its pages are no longer needed).
+ *
+ * So a program that is suspended and resumed any number of times holds the
+ * pins of one translation only. Sources for the rules: the suspend-and-
+ * resume description of the System/370 Principles of Operation
+ * (GA22-7000-10: RESUME makes the channel refetch the suspended CCW and
+ * examine its current flags; the first CCW executed on resume may be a
+ * TIC), carried into ESA/390 and z/Architecture (SA22-7832, chapter 16,
+ * SCSW CCW-address field) and implemented that way by the Hercules channel
+ * emulator, which refetches at the SCSW CCW address minus 8 on resume.
+ * vfio_ccw_cp_guest_cpa() runs in the IRQ path, possibly while a resume
+ * is prepared: it reads the generation under rcu_read_lock() and never
+ * sleeps or allocates.
+ */
+
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <kunit/visibility.h>
+#include <asm/cio.h>
+#include <asm/dma-types.h>
+
+#include "vfio_ccw_cp.h"
+
+#define CP_GUARDS	2		/* guard CCWs behind every segment */
+#define CP_CCW_SIZE	8
+
+/* Per-CCW state bits (struct cp_seg.st) */
+#define CP_ST_DCIN	0x01		/* continues a data chain */
+#define CP_ST_IN	0x02		/* data flows into guest memory */
+#define CP_ST_OUT	0x04		/* data flows out of guest memory */
+#define CP_ST_BACK	0x08		/* read backward */
+#define CP_ST_OPT	0x10		/* reached only by a status-modifier skip */
+#define CP_ST_TIC	0x20		/* transfer in channel */
+#define CP_ST_REDIR	0x40		/* suspension slot turned into a TIC */
+#define CP_ST_CHAIN	(CP_ST_DCIN | CP_ST_IN | CP_ST_OUT | CP_ST_BACK)
+
+#define CP_CMD_READ_BACK 0x0c
+#define CP_FLAG_MIDA	0x01		/* modified IDA: not offered */
+
+/*
+ * One chain segment: @nr guest CCWs at @guest, copied to @host (@cap + 2
+ * entries, zero-filled, so everything behind @nr is a guard).
+ */
+struct cp_seg {
+	u32 guest;
+	u32 hstart;
+	unsigned int nr;
+	unsigned int cap;
+	struct ccw1 *host;
+	u8 *st;
+	dma64_t **idal;
+};
+
+/* One pin call's range, undone by one unpin call. */
+struct cp_pin {
+	u64 iova;
+	unsigned int npage;
+};
+
+/* One translation: immutable once published in vfio_ccw_cp.gen. */
+struct cp_gen {
+	struct cp_seg *segs;
+	unsigned int nsegs;
+	unsigned int segs_cap;
+	struct cp_pin *pins;
+	unsigned int npins;
+	unsigned int pins_cap;
+	unsigned long npages;
+	struct ccw1 *entry;
+};
+
+/**
+ * struct vfio_ccw_cp - one translated channel program
+ * @ops: how guest memory is reached
+ * @ctx: passed to @ops
+ * @orb: the guest's ORB as given to vfio_ccw_cp_translate()
+ * @gen: the current translation; replaced by vfio_ccw_cp_prepare_resume()
+ *       (callers serialise that with translate and free), read under RCU
+ */
+struct vfio_ccw_cp {
+	const struct vfio_ccw_dma_ops *ops;
+	void *ctx;
+	union orb orb;
+	struct cp_gen __rcu *gen;
+};
+
+/* A TIC whose target is still to be resolved. */
+struct cp_work {
+	u32 target;
+	unsigned int seg;
+	unsigned int idx;
+	u8 st;
+};
+
+/* A host IDAL that still holds guest addresses, to be pinned. */
+struct cp_pend {
+	dma64_t *idal;
+	unsigned int n;
+	int prot;
+};
+
+/* One distinct guest page of a program and the access it needs. */
+struct cp_page {
+	u64 iova;
+	int prot;
+};
+
+/* State of one translation while it is built. */
+struct cp_build {
+	const struct vfio_ccw_dma_ops *ops;
+	void *ctx;
+	bool fmt1;
+	bool idaw64;
+	u32 bs;
+	u64 limit;
+	unsigned int nccws;
+	unsigned int ntics;
+	unsigned int nends;
+	u64 data;
+	struct ccw1 *scratch;
+	u8 *scratch_st;
+	struct cp_work *work;
+	unsigned int nwork;
+	struct cp_pend *pend;
+	unsigned int npend;
+	unsigned int npend_idaws;
+	struct cp_gen *gen;
+};
+
+static u8 cp_cmd_dir(u8 cmd)
+{
+	if (cmd == CCW_CMD_NOOP)
+		return 0;
+	if ((cmd & 0x0f) == CP_CMD_READ_BACK)
+		return CP_ST_IN | CP_ST_BACK;
+	if ((cmd & 0x0f) == CCW_CMD_BASIC_SENSE || (cmd & 0x03) == 0x02)
+		return CP_ST_IN;
+	if (cmd & 0x01)			/* write, control */
+		return CP_ST_OUT;
+	return 0;
+}
+
+static bool cp_is_tic(const struct ccw1 *ccw)
+{
+	return (ccw->cmd_code & 0x0f) == CCW_CMD_TIC;
+}
+
+static void cp_gen_free(const struct vfio_ccw_dma_ops *ops, void *ctx,
+			struct cp_gen *gen)
+{
+	unsigned int i, j;
+
+	if (!gen)
+		return;
+	for (i = 0; i < gen->npins; i++)
+		ops->unpin(ctx, gen->pins[i].iova, gen->pins[i].npage);
+	for (i = 0; i < gen->nsegs; i++) {
+		struct cp_seg *seg = &gen->segs[i];
+
+		if (seg->idal)
+			for (j = 0; j < seg->cap; j++)
+				kfree(seg->idal[j]);
+		kfree(seg->idal);
+		kfree(seg->st);
+		kfree(seg->host);
+	}
+	kfree(gen->segs);
+	kfree(gen->pins);
+	kfree(gen);
+}
+
+static int cp_gen_reserve_seg(struct cp_gen *gen)
+{
+	struct cp_seg *segs;
+	unsigned int cap;
+
+	if (gen->nsegs < gen->segs_cap)
+		return 0;
+	cap = gen->segs_cap ? 2 * gen->segs_cap : 4;
+	segs = krealloc_array(gen->segs, cap, sizeof(*segs), GFP_KERNEL);
+	if (!segs)
+		return -ENOMEM;
+	gen->segs = segs;
+	gen->segs_cap = cap;
+	return 0;
+}
+
+static int cp_gen_reserve_pins(struct cp_gen *gen, unsigned int more)
+{
+	struct cp_pin *pins;
+	unsigned int cap;
+
+	if (gen->npins + more <= gen->pins_cap)
+		return 0;
+	cap = max(2 * gen->pins_cap, gen->npins + more + 16);
+	pins = krealloc_array(gen->pins, cap, sizeof(*pins), GFP_KERNEL);
+	if (!pins)
+		return -ENOMEM;
+	gen->pins = pins;
+	gen->pins_cap = cap;
+	return 0;
+}
+
+/* Undo the pins recorded after the first @npins. */
+static void cp_gen_unpin_to(struct cp_build *b, unsigned int npins)
+{
+	struct cp_gen *gen = b->gen;
+
+	while (gen->npins > npins) {
+		struct cp_pin *pin = &gen->pins[--gen->npins];
+
+		b->ops->unpin(b->ctx, pin->iova, pin->npage);
+		gen->npages -= pin->npage;
+	}
+}
+
+/* The host CCW for guest address @addr in a translated segment, or NULL. */
+static struct cp_seg *cp_find_guest(struct cp_gen *gen, u32 addr,
+				    unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < gen->nsegs; i++) {
+		struct cp_seg *seg = &gen->segs[i];
+		u32 off = addr - seg->guest;
+
+		if (addr >= seg->guest && off / CP_CCW_SIZE < seg->nr &&
+		    !(off % CP_CCW_SIZE) && !(seg->st[off / CP_CCW_SIZE] &
+					       CP_ST_REDIR)) {
+			*idx = off / CP_CCW_SIZE;
+			return seg;
+		}
+	}
+	return NULL;
+}
+
+/* The translated CCW at host address @cpa (guards excluded), or NULL. */
+static struct cp_seg *cp_find_host(struct cp_gen *gen, u32 cpa,
+				   unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < gen->nsegs; i++) {
+		struct cp_seg *seg = &gen->segs[i];
+		u32 off = cpa - seg->hstart;
+
+		if (cpa >= seg->hstart && !(off % CP_CCW_SIZE) &&
+		    off / CP_CCW_SIZE < seg->nr) {
+			*idx = off / CP_CCW_SIZE;
+			return seg;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Guest memory that cannot be read or pinned is -EFAULT, whatever the op
+ * said (vfio_dma_rw() and vfio_pin_pages() answer -EINVAL for an unmapped
+ * IOVA, -EPERM for a read-only one); only -ENOMEM stays what it is.
+ */
+static int cp_guest_err(int err)
+{
+	return err == -ENOMEM ? err : -EFAULT;
+}
+
+static int cp_read(struct cp_build *b, u64 iova, void *buf, size_t len)
+{
+	int ret = b->ops->read(b->ctx, iova, buf, len);
+
+	return ret ? cp_guest_err(ret) : 0;
+}
+
+static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
+{
+	struct ccw0 ccw0;
+	int ret;
+
+	if (b->fmt1)
+		return cp_read(b, addr, ccw, sizeof(*ccw));
+
+	ret = cp_read(b, addr, &ccw0, sizeof(ccw0));
+	if (ret)
+		return ret;
+	if ((ccw0.cmd_code & 0x0f) == CCW_CMD_TIC) {
+		/* format 0: the high command bits, flags, count are ignored */
+		ccw->cmd_code = CCW_CMD_TIC;
+		ccw->flags = 0;
+		ccw->count = 0;
+	} else {
+		ccw->cmd_code = ccw0.cmd_code;
+		ccw->flags = ccw0.flags;
+		ccw->count = ccw0.count;
+	}
+	ccw->cda = u32_to_dma32(ccw0.cda);
+	return 0;
+}
+
+/*
+ * Check one guest CCW entered with chaining state @cur and return its state
+ * bits (>= 0) or -EINVAL.
+ */
+static int cp_check_ccw(struct cp_build *b, const struct ccw1 *ccw, u8 cur)
+{
+	bool dcin = cur & CP_ST_DCIN;
+	u32 cda = dma32_to_u32(ccw->cda);
+
+	if (cp_is_tic(ccw)) {
+		if (ccw->cmd_code != CCW_CMD_TIC || ccw->flags || ccw->count)
+			return -EINVAL;
+		if (cda % CP_CCW_SIZE || cda >= b->limit)
+			return -EINVAL;
+		return (cur & CP_ST_CHAIN) | CP_ST_TIC;
+	}
+	if (ccw->flags & CP_FLAG_MIDA)
+		return -EINVAL;
+	if (!ccw->count && (!b->fmt1 || dcin || (ccw->flags & CCW_FLAG_DC)))
+		return -EINVAL;
+	if (dcin)
+		return cur & CP_ST_CHAIN;
+	if (!(ccw->cmd_code & 0x0f))
+		return -EINVAL;
+	return cp_cmd_dir(ccw->cmd_code);
+}
+
+/*
+ * Read the chain segment at guest address @addr into b->scratch, entered in
+ * chaining state @cur (CP_ST_OPT: the whole segment is optional). Return the
+ * number of CCWs read, 0 if an optional segment has none, or -errno.
+ */
+static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
+{
+	unsigned int n = 0;
+	int ret;
+
+	for (;;) {
+		struct ccw1 *ccw = &b->scratch[n];
+		bool opt = cur & CP_ST_OPT;
+		u64 at = (u64)addr + n * CP_CCW_SIZE;
+		int st = 0;
+
+		if (b->nccws + n >= VFIO_CCW_CP_MAX_CCWS || at >= b->limit)
+			ret = -EINVAL;
+		else
+			ret = cp_read_ccw(b, at, ccw);
+		if (!ret) {
+			st = cp_check_ccw(b, ccw, cur);
+			if (st < 0)
+				ret = st;
+		}
+		if (!ret && (st & CP_ST_TIC) &&
+		    ++b->ntics > VFIO_CCW_CP_MAX_TICS)
+			ret = -EINVAL;
+		if (ret) {
+			if (opt)
+				break;
+			return ret;
+		}
+		b->scratch_st[n] = st | (cur & CP_ST_OPT);
+		n++;
+
+		if (st & CP_ST_TIC) {
+			const struct ccw1 *prev = n > 1 ? ccw - 1 : NULL;
+
+			/* a skip behind "X (CC), TIC" fetches the next CCW */
+			if (!prev || cp_is_tic(prev) ||
+			    (prev->flags & (CCW_FLAG_CC | CCW_FLAG_DC)) !=
+			    CCW_FLAG_CC)
+				break;
+			cur = CP_ST_OPT;
+			continue;
+		}
+		if (ccw->flags & CCW_FLAG_SUSPEND)
+			break;
+		if (!(ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC)))
+			break;
+		cur &= CP_ST_OPT;
+		if (ccw->flags & CCW_FLAG_DC)
+			cur |= CP_ST_DCIN | (st & (CP_ST_IN | CP_ST_OUT |
+						    CP_ST_BACK));
+	}
+	return n;
+}
+
+/* IDAWs a transfer of @count bytes at first IDAW @a needs. */
+static unsigned int cp_nr_idaws(u64 a, u32 count, u32 bs, bool back)
+{
+	u32 first = back ? (a & (bs - 1)) + 1 : bs - (a & (bs - 1));
+
+	if (count <= first)
+		return 1;
+	return 1 + DIV_ROUND_UP(count - first, bs);
+}
+
+/* Read and check the guest IDAL of @ccw into @idaw; return the count. */
+static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
+			bool back, u64 *idaw)
+{
+	u32 ia = dma32_to_u32(ccw->cda);
+	size_t w = b->idaw64 ? 8 : 4;
+	u32 buf32[VFIO_CCW_CP_MAX_IDAWS];
+	unsigned int n, i;
+	int ret;
+
+	if (ia % w || (u64)ia + w > b->limit)
+		return -EINVAL;
+	if (b->idaw64) {
+		ret = cp_read(b, ia, &idaw[0], w);
+	} else {
+		ret = cp_read(b, ia, &buf32[0], w);
+		idaw[0] = buf32[0];
+	}
+	if (ret)
+		return ret;
+	n = cp_nr_idaws(idaw[0], ccw->count, b->bs, back);
+	if (n > VFIO_CCW_CP_MAX_IDAWS || (u64)ia + n * w > b->limit)
+		return -EINVAL;
+	if (n > 1) {
+		if (b->idaw64) {
+			ret = cp_read(b, ia + w, &idaw[1], (n - 1) * w);
+		} else {
+			ret = cp_read(b, ia + w, &buf32[1], (n - 1) * w);
+			for (i = 1; i < n; i++)
+				idaw[i] = buf32[i];
+		}
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < n; i++) {
+		if (!b->idaw64 && idaw[i] >> 31)
+			return -EINVAL;
+		if (i && (idaw[i] & (b->bs - 1)) != (back ? b->bs - 1 : 0))
+			return -EINVAL;
+	}
+	return n;
+}
+
+/* Cut the direct data area of @ccw into IDAWs; return the count. */
+static int cp_direct_idal(struct cp_build *b, const struct ccw1 *ccw,
+			  bool back, u64 *idaw)
+{
+	u64 a = dma32_to_u32(ccw->cda);
+	unsigned int n, i;
+
+	if (back && (a >= b->limit || a + 1 < ccw->count))
+		return -EINVAL;
+	if (!back && a + ccw->count > b->limit)
+		return -EINVAL;
+	n = cp_nr_idaws(a, ccw->count, b->bs, back);
+	idaw[0] = a;
+	for (i = 1; i < n; i++)
+		idaw[i] = back ? (a & ~(u64)(b->bs - 1)) - 1 - (i - 1) * b->bs :
+				 (a & ~(u64)(b->bs - 1)) + i * b->bs;
+	return n;
+}
+
+/*
+ * Pin the pages of @n IDAWs in runs of IOVA-contiguous pages and turn every
+ * IDAW into a host physical address.
+ */
+static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
+			int prot)
+{
+	struct page *pages[VFIO_CCW_CP_MAX_IDAWS];
+	u64 iova[VFIO_CCW_CP_MAX_IDAWS];
+	u8 map[VFIO_CCW_CP_MAX_IDAWS];
+	unsigned int np = 0, i, run;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		u64 p = idaw[i] & PAGE_MASK;
+
+		if (!np || iova[np - 1] != p)
+			iova[np++] = p;
+		map[i] = np - 1;
+	}
+	for (i = 0; i < np; i += run) {
+		run = 1;
+		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
+		       iova[i + run] == iova[i] + run * PAGE_SIZE)
+			run++;
+		ret = cp_gen_reserve_pins(b->gen, 1);
+		if (ret)
+			return ret;
+		ret = b->ops->pin(b->ctx, iova[i], run, prot, &pages[i]);
+		if (ret != run) {
+			if (ret > 0)
+				b->ops->unpin(b->ctx, iova[i], ret);
+			return cp_guest_err(ret);
+		}
+		b->gen->pins[b->gen->npins].iova = iova[i];
+		b->gen->pins[b->gen->npins].npage = run;
+		b->gen->npins++;
+		b->gen->npages += run;
+	}
+	for (i = 0; i < n; i++)
+		idaw[i] = page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
+	return 0;
+}
+
+static int cp_page_cmp(const void *a, const void *b)
+{
+	const struct cp_page *pa = a, *pb = b;
+
+	if (pa->iova != pb->iova)
+		return pa->iova < pb->iova ? -1 : 1;
+	return 0;
+}
+
+/* Index of the page @iova in the sorted, distinct @pg[0..@np). */
+static unsigned int cp_page_find(const struct cp_page *pg, unsigned int np,
+				 u64 iova)
+{
+	unsigned int lo = 0, hi = np;
+
+	while (hi - lo > 1) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (pg[mid].iova <= iova)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Pin every page the deferred IDALs name: each distinct page once, with
+ * the access of all its users, in runs of IOVA-contiguous pages of equal
+ * access (at most VFIO_CCW_CP_PIN_BATCH a call). Then replace the guest
+ * addresses in the IDALs by host physical addresses.
+ */
+static int cp_pin_pending(struct cp_build *b)
+{
+	unsigned int total = b->npend_idaws, np, i, k, run;
+	struct cp_page *pg;
+	struct page **pages;
+	int ret = 0;
+
+	if (!total)
+		return 0;
+	pg = kvmalloc_array(total, sizeof(*pg), GFP_KERNEL);
+	pages = kvmalloc_array(total, sizeof(*pages), GFP_KERNEL);
+	if (!pg || !pages) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0, k = 0; i < b->npend; i++) {
+		unsigned int j;
+
+		for (j = 0; j < b->pend[i].n; j++, k++) {
+			pg[k].iova = dma64_to_u64(b->pend[i].idal[j]) &
+				     PAGE_MASK;
+			pg[k].prot = b->pend[i].prot;
+		}
+	}
+	sort(pg, total, sizeof(*pg), cp_page_cmp, NULL);
+	for (i = 1, np = 1; i < total; i++) {
+		if (pg[i].iova == pg[np - 1].iova)
+			pg[np - 1].prot |= pg[i].prot;
+		else
+			pg[np++] = pg[i];
+	}
+
+	for (i = 0; i < np; i += run) {
+		run = 1;
+		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
+		       pg[i + run].iova == pg[i].iova + run * PAGE_SIZE &&
+		       pg[i + run].prot == pg[i].prot)
+			run++;
+		ret = cp_gen_reserve_pins(b->gen, 1);
+		if (ret)
+			goto out;
+		ret = b->ops->pin(b->ctx, pg[i].iova, run, pg[i].prot,
+				  &pages[i]);
+		if (ret != run) {
+			if (ret > 0)
+				b->ops->unpin(b->ctx, pg[i].iova, ret);
+			ret = cp_guest_err(ret);
+			goto out;
+		}
+		b->gen->pins[b->gen->npins].iova = pg[i].iova;
+		b->gen->pins[b->gen->npins].npage = run;
+		b->gen->npins++;
+		b->gen->npages += run;
+	}
+	ret = 0;
+
+	for (i = 0; i < b->npend; i++) {
+		unsigned int j;
+
+		for (j = 0; j < b->pend[i].n; j++) {
+			u64 a = dma64_to_u64(b->pend[i].idal[j]);
+
+			k = cp_page_find(pg, np, a & PAGE_MASK);
+			b->pend[i].idal[j] = u64_to_dma64(page_to_phys(pages[k]) +
+							  (a & ~PAGE_MASK));
+		}
+	}
+out:
+	kvfree(pages);
+	kvfree(pg);
+	return ret;
+}
+
+/* Copy the scanned CCW @i into @seg and translate its data. */
+static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
+			unsigned int i)
+{
+	const struct ccw1 *ccw = &b->scratch[i];
+	struct ccw1 *host = &seg->host[i];
+	u8 st = b->scratch_st[i];
+	unsigned int npins = b->gen->npins;
+	u64 idaw[VFIO_CCW_CP_MAX_IDAWS];
+	int prot = (st & CP_ST_IN) ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
+	dma64_t *idal;
+	bool back = st & CP_ST_BACK;
+	int n, ret, k;
+
+	*host = *ccw;
+	seg->st[i] = st;
+	if (st & CP_ST_TIC) {
+		host->cda = 0;		/* linked later */
+		return 0;
+	}
+	/*
+	 * A CCW that moves no data still gets a valid, non-zero data address
+	 * (its own): nothing is transferred there, but QEMU's emulated
+	 * channel refuses a program with more than 255 zero data addresses.
+	 */
+	host->flags &= ~CCW_FLAG_IDA;
+	host->cda = virt_to_dma32(host);
+	if ((ccw->flags & CCW_FLAG_SUSPEND) || !ccw->count ||
+	    !(st & (CP_ST_IN | CP_ST_OUT)))
+		return 0;
+	if ((st & CP_ST_IN) && (ccw->flags & CCW_FLAG_SKIP))
+		return 0;
+	if (b->data + ccw->count > VFIO_CCW_CP_MAX_DATA)
+		return -EINVAL;
+
+	if (ccw->flags & CCW_FLAG_IDA)
+		n = cp_read_idal(b, ccw, back, idaw);
+	else
+		n = cp_direct_idal(b, ccw, back, idaw);
+	if (n < 0)
+		return n;
+
+	idal = kcalloc(n, sizeof(*idal), GFP_KERNEL | GFP_DMA);
+	if (!idal)
+		return -ENOMEM;
+	if (st & CP_ST_OPT) {
+		/* pinned now: a failure only cuts the segment here */
+		ret = cp_pin_idaws(b, idaw, n, prot);
+		if (ret) {
+			cp_gen_unpin_to(b, npins);
+			kfree(idal);
+			return ret;
+		}
+	} else {
+		/* pinned with the whole program by cp_pin_pending() */
+		b->pend[b->npend++] = (struct cp_pend) {
+			.idal = idal, .n = n, .prot = prot,
+		};
+		b->npend_idaws += n;
+	}
+	for (k = 0; k < n; k++)
+		idal[k] = u64_to_dma64(idaw[k]);
+	seg->idal[i] = idal;
+	b->data += ccw->count;
+	host->flags |= CCW_FLAG_IDA;
+	host->cda = virt_to_dma32(idal);
+	return 0;
+}
+
+/*
+ * Read and translate the segment at @addr entered in state @st. Return the
+ * new segment's index, -ENOENT when an optional segment came out empty, or
+ * -errno.
+ */
+static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
+{
+	struct cp_gen *gen = b->gen;
+	struct cp_seg *seg;
+	unsigned int i;
+	int n, ret;
+
+	n = cp_scan_seg(b, addr, st);
+	if (n <= 0)
+		return n ? n : -ENOENT;
+	ret = cp_gen_reserve_seg(gen);
+	if (ret)
+		return ret;
+	seg = &gen->segs[gen->nsegs];
+	memset(seg, 0, sizeof(*seg));
+	seg->host = kcalloc(n + CP_GUARDS, sizeof(*seg->host),
+			    GFP_KERNEL | GFP_DMA);
+	seg->st = kcalloc(n, sizeof(*seg->st), GFP_KERNEL);
+	seg->idal = kcalloc(n, sizeof(*seg->idal), GFP_KERNEL);
+	if (!seg->host || !seg->st || !seg->idal) {
+		kfree(seg->host);
+		kfree(seg->st);
+		kfree(seg->idal);
+		return -ENOMEM;
+	}
+	seg->guest = addr;
+	seg->hstart = dma32_to_u32(virt_to_dma32(seg->host));
+	seg->cap = n;
+	gen->nsegs++;
+
+	for (i = 0; i < n; i++) {
+		ret = cp_xlate_ccw(b, seg, i);
+		if (ret) {
+			if (ret == -ENOMEM || !(b->scratch_st[i] & CP_ST_OPT))
+				return ret;
+			memset(&seg->host[i], 0, sizeof(seg->host[i]));
+			break;
+		}
+	}
+	seg->nr = i;
+	b->nccws += i;
+
+	for (i = 0; i < seg->nr; i++) {
+		const struct ccw1 *ccw = &seg->host[i];
+
+		if (seg->st[i] & CP_ST_TIC) {
+			b->work[b->nwork++] = (struct cp_work) {
+				.target = dma32_to_u32(b->scratch[i].cda),
+				.seg = gen->nsegs - 1,
+				.idx = i,
+				.st = seg->st[i] & (CP_ST_CHAIN | CP_ST_OPT),
+			};
+		} else if ((ccw->flags & CCW_FLAG_SUSPEND) ||
+			   !(ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC))) {
+			b->nends++;
+		}
+	}
+	return gen->nsegs - 1;
+}
+
+/* Link the TIC of @w to its target, translating the target if needed. */
+static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
+{
+	struct cp_gen *gen = b->gen;
+	struct cp_seg *seg;
+	struct ccw1 *target;
+	unsigned int idx;
+	int ret;
+
+	seg = cp_find_guest(gen, w->target, &idx);
+	if (seg) {
+		u8 st = seg->st[idx];
+
+		if (st & CP_ST_TIC)
+			ret = -EINVAL;		/* TIC to TIC */
+		else if (((st | w->st) & CP_ST_DCIN) &&
+			 (st & CP_ST_CHAIN) != (w->st & CP_ST_CHAIN))
+			ret = -EINVAL;		/* entered in two data chains */
+		else
+			ret = 0;
+		target = &seg->host[idx];
+	} else {
+		ret = cp_add_seg(b, w->target, w->st);
+		if (ret >= 0) {
+			seg = &gen->segs[ret];
+			target = &seg->host[0];
+			ret = (seg->st[0] & CP_ST_TIC) ? -EINVAL : 0;
+		}
+	}
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		if (!(w->st & CP_ST_OPT))
+			return ret == -ENOENT ? -EINVAL : ret;
+		/* an optional TIC that leads nowhere: a guard */
+		memset(&gen->segs[w->seg].host[w->idx], 0, sizeof(*target));
+		return 0;
+	}
+	gen->segs[w->seg].host[w->idx].cda = virt_to_dma32(target);
+	return 0;
+}
+
+/*
+ * Translate the guest program of @cp's ORB from guest address @cpa on into a
+ * new generation.
+ */
+static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
+		    struct cp_gen **genp)
+{
+	const struct cmd_orb *orb = &cp->orb.cmd;
+	struct cp_build b = {
+		.ops = cp->ops,
+		.ctx = cp->ctx,
+		.fmt1 = orb->fmt,
+		.idaw64 = orb->c64,
+		.bs = orb->c64 && !orb->i2k ? SZ_4K : SZ_2K,
+		.limit = orb->fmt ? 1ULL << 31 : 1ULL << 24,
+	};
+	struct ccw1 *entry;
+	int ret;
+
+	if (cpa % CP_CCW_SIZE || cpa >= b.limit)
+		return -EINVAL;
+	b.scratch = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, sizeof(*b.scratch),
+				  GFP_KERNEL);
+	b.scratch_st = kmalloc(VFIO_CCW_CP_MAX_CCWS, GFP_KERNEL);
+	b.work = kmalloc_array(VFIO_CCW_CP_MAX_TICS, sizeof(*b.work),
+			       GFP_KERNEL);
+	b.pend = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, sizeof(*b.pend),
+			       GFP_KERNEL);
+	b.gen = kzalloc(sizeof(*b.gen), GFP_KERNEL);
+	if (!b.scratch || !b.scratch_st || !b.work || !b.pend || !b.gen) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	ret = cp_add_seg(&b, cpa, 0);
+	while (ret >= 0 && b.nwork) {
+		/* by value: linking pushes new work into the popped slot */
+		struct cp_work w = b.work[--b.nwork];
+
+		ret = cp_link_tic(&b, &w);
+	}
+	if (ret >= 0 && !b.nends)
+		ret = -EINVAL;		/* the chain never ends */
+	if (ret >= 0)
+		ret = cp_pin_pending(&b);
+	if (ret < 0)
+		goto out;
+
+	entry = &b.gen->segs[0].host[0];
+	if (b.gen->segs[0].st[0] & CP_ST_TIC)
+		entry = dma32_to_virt(entry->cda);
+	b.gen->entry = entry;
+	*genp = b.gen;
+	b.gen = NULL;
+	ret = 0;
+out:
+	cp_gen_free(cp->ops, cp->ctx, b.gen);
+	kfree(b.pend);
+	kfree(b.work);
+	kfree(b.scratch_st);
+	kfree(b.scratch);
+	return ret;
+}
+
+/**
+ * vfio_ccw_cp_translate() - translate a guest channel program
+ * @ops: how to reach guest memory
+ * @ctx: passed to @ops
+ * @orb: the guest's command-mode ORB (guest addresses)
+ * @cpp: set to the translated program on success, NULL otherwise
+ *
+ * Reads the guest's CCWs and IDALs through @ops->read, pins the data pages
+ * through @ops->pin and builds a host copy below 2 GiB. May sleep.
+ *
+ * Return: 0; -EOPNOTSUPP for a transport-mode ORB; -EINVAL for a malformed
+ * program or one over the limits of vfio_ccw_cp.h; -EFAULT when a CCW, IDAL
+ * or data page of the program cannot be read or pinned (not mapped, or
+ * read-only for a read-type CCW), whatever @ops returned; -ENOMEM. On
+ * error nothing stays pinned or allocated.
+ */
+int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
+			  const union orb *orb, struct vfio_ccw_cp **cpp)
+{
+	struct vfio_ccw_cp *cp;
+	struct cp_gen *gen;
+	int ret;
+
+	*cpp = NULL;
+	if (orb->tm.b)
+		return -EOPNOTSUPP;
+	if (orb->cmd.orbx || orb->cmd.zero)
+		return -EINVAL;
+
+	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
+	if (!cp)
+		return -ENOMEM;
+	cp->ops = ops;
+	cp->ctx = ctx;
+	cp->orb = *orb;
+	ret = cp_build(cp, dma32_to_u32(orb->cmd.cpa), &gen);
+	if (ret) {
+		kfree(cp);
+		return ret;
+	}
+	RCU_INIT_POINTER(cp->gen, gen);
+	*cpp = cp;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_translate);
+
+/**
+ * vfio_ccw_cp_free() - unpin and free a translated program
+ * @cp: the program, or NULL
+ *
+ * The caller guarantees that the channel no longer uses @cp and that no
+ * other function runs on it. May sleep.
+ */
+void vfio_ccw_cp_free(struct vfio_ccw_cp *cp)
+{
+	if (!cp)
+		return;
+	cp_gen_free(cp->ops, cp->ctx, rcu_dereference_protected(cp->gen, 1));
+	kfree(cp);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_free);
+
+/**
+ * vfio_ccw_cp_build_orb() - the ORB that starts the translated program
+ * @cp: the program
+ * @intparm: the interruption parameter to issue
+ * @orb: filled in
+ *
+ * The guest's ORB with @intparm, the CCW address of the host copy, format-1
+ * CCWs and format-2 IDAWs (c64); i2k is set when the guest's IDAWs or
+ * direct addresses are cut in 2 KiB blocks. The logical-path mask is the
+ * guest's (the caller substitutes its own when it is 0).
+ */
+void vfio_ccw_cp_build_orb(const struct vfio_ccw_cp *cp, u32 intparm,
+			   union orb *orb)
+{
+	const struct cp_gen *gen;
+
+	*orb = cp->orb;
+	orb->cmd.intparm = intparm;
+	orb->cmd.fmt = 1;
+	orb->cmd.i2k = cp->orb.cmd.c64 ? cp->orb.cmd.i2k : 1;
+	orb->cmd.c64 = 1;
+	rcu_read_lock();
+	gen = rcu_dereference(cp->gen);
+	orb->cmd.cpa = virt_to_dma32(gen->entry);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_build_orb);
+
+/**
+ * vfio_ccw_cp_guest_cpa() - map a host CCW address back to the guest's
+ * @cp: the program, or NULL
+ * @cpa: the CCW address of a SCSW stored by the channel
+ *
+ * The channel reports the address of the last CCW it used plus 8 (or the
+ * address of a CCW): @cpa - 8 is looked up first, then @cpa, in every
+ * segment of the current translation including its guard CCWs, so a CCW
+ * reached through a TIC maps to its own guest address. Any context: no
+ * sleeping, no allocation.
+ *
+ * Return: the guest's address, or @cpa unchanged when it is not ours.
+ */
+u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa)
+{
+	const struct cp_gen *gen;
+	u32 ret = cpa;
+	unsigned int i, pass;
+
+	if (!cp)
+		return cpa;
+	rcu_read_lock();
+	gen = rcu_dereference(cp->gen);
+	for (pass = 0; pass < 2; pass++) {
+		u32 at = cpa - (pass ? 0 : CP_CCW_SIZE);
+
+		if (!pass && cpa < CP_CCW_SIZE)
+			continue;
+		for (i = 0; i < gen->nsegs; i++) {
+			const struct cp_seg *seg = &gen->segs[i];
+			u32 span = (seg->cap + CP_GUARDS) * CP_CCW_SIZE;
+
+			if (at >= seg->hstart && at - seg->hstart < span) {
+				ret = seg->guest + (cpa - seg->hstart);
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_guest_cpa);
+
+static bool cp_range_overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/**
+ * vfio_ccw_cp_overlaps() - does the program use this guest memory?
+ * @cp: the program, or NULL
+ * @iova: start of the guest range
+ * @len: its length
+ *
+ * Return: true when a pinned page or a translated guest CCW (which a resume
+ * reads again) lies in [@iova, @iova + @len).
+ */
+bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len)
+{
+	const struct cp_gen *gen;
+	bool ret = false;
+	unsigned int i;
+
+	if (!cp || !len)
+		return false;
+	if (iova + len < iova)
+		len = U64_MAX - iova;
+	rcu_read_lock();
+	gen = rcu_dereference(cp->gen);
+	for (i = 0; i < gen->npins && !ret; i++)
+		ret = cp_range_overlaps(iova, len, gen->pins[i].iova,
+					(u64)gen->pins[i].npage << PAGE_SHIFT);
+	for (i = 0; i < gen->nsegs && !ret; i++)
+		ret = cp_range_overlaps(iova, len, gen->segs[i].guest,
+					gen->segs[i].nr * CP_CCW_SIZE);
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_overlaps);
+
+/* The suspension slot of @gen for SCSW CCW address @cpa, or NULL. */
+static struct cp_seg *cp_find_slot(struct cp_gen *gen, u32 cpa,
+				   unsigned int *idx)
+{
+	struct cp_seg *seg, *found = NULL;
+	unsigned int i, j, nfound = 0;
+
+	/* The architecture's rule: the suspended CCW's address plus 8 */
+	seg = cp_find_host(gen, cpa - CP_CCW_SIZE, idx);
+	if (seg && ((seg->host[*idx].flags & CCW_FLAG_SUSPEND) ||
+		    (seg->st[*idx] & CP_ST_REDIR)))
+		return seg;
+	/* Tolerated: the suspended CCW's own address */
+	seg = cp_find_host(gen, cpa, idx);
+	if (seg && ((seg->host[*idx].flags & CCW_FLAG_SUSPEND) ||
+		    (seg->st[*idx] & CP_ST_REDIR)))
+		return seg;
+	/*
+	 * A channel subsystem that leaves the CCW address alone (QEMU's
+	 * emulated one does) can only be suspended at an S-flagged CCW of the
+	 * current translation: accept the only one there is.
+	 */
+	for (i = 0; i < gen->nsegs; i++) {
+		for (j = 0; j < gen->segs[i].nr; j++) {
+			if (!(gen->segs[i].st[j] & CP_ST_TIC) &&
+			    gen->segs[i].host[j].flags & CCW_FLAG_SUSPEND) {
+				found = &gen->segs[i];
+				*idx = j;
+				nfound++;
+			}
+		}
+	}
+	return nfound == 1 ? found : NULL;
+}
+
+/**
+ * vfio_ccw_cp_prepare_resume() - re-translate a suspended program
+ * @cp: the program, suspended
+ * @cpa: the CCW address of the SCSW at suspension (host address)
+ *
+ * Before RESUME SUBCHANNEL: reads the guest's program again from the
+ * suspended CCW on, translates it like a new start and makes the suspended
+ * host CCW a TIC to that translation, so that the channel's refetch sees the
+ * guest's current program. The previous translation's pages are released.
+ * The caller serialises this with every function but
+ * vfio_ccw_cp_guest_cpa(). May sleep.
+ *
+ * Return: 0; -EINVAL when @cpa designates no suspended CCW of @cp or the
+ * new program is malformed; the errors of vfio_ccw_cp_translate(). On error
+ * @cp is unchanged.
+ */
+int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa)
+{
+	struct cp_gen *old = rcu_dereference_protected(cp->gen, 1);
+	struct cp_gen *new;
+	struct cp_seg *seg, *kept;
+	unsigned int idx, i;
+	int ret;
+
+	seg = cp_find_slot(old, cpa, &idx);
+	if (!seg)
+		return -EINVAL;
+	ret = cp_build(cp, seg->guest + idx * CP_CCW_SIZE, &new);
+	if (ret)
+		return ret;
+	ret = cp_gen_reserve_seg(new);
+	if (ret) {
+		cp_gen_free(cp->ops, cp->ctx, new);
+		return ret;
+	}
+
+	/* From here on nothing fails. Move the slot's segment over. */
+	kept = &new->segs[new->nsegs++];
+	*kept = *seg;
+	kept->idal = NULL;		/* the IDALs stay with @old */
+	seg->host = NULL;
+	seg->st = NULL;
+	for (i = 0; i < kept->cap + CP_GUARDS; i++)
+		if (i != idx)
+			memset(&kept->host[i], 0, sizeof(kept->host[i]));
+	for (i = 0; i < kept->nr; i++)
+		kept->st[i] = 0;
+	kept->st[idx] = CP_ST_REDIR;
+	kept->host[idx] = (struct ccw1) {
+		.cmd_code = CCW_CMD_TIC,
+		.cda = virt_to_dma32(new->entry),
+	};
+
+	rcu_assign_pointer(cp->gen, new);
+	synchronize_rcu();
+	cp_gen_free(cp->ops, cp->ctx, old);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_prepare_resume);
+
+/**
+ * vfio_ccw_cp_pinned() - pages the program keeps pinned
+ * @cp: the program, or NULL
+ *
+ * Return: the number of pages pinned: each distinct page of the program
+ * once (a page also used by a CCW reached only by a status-modifier skip
+ * may count twice).
+ */
+unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp)
+{
+	unsigned long ret;
+
+	if (!cp)
+		return 0;
+	rcu_read_lock();
+	ret = rcu_dereference(cp->gen)->npages;
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_pinned);

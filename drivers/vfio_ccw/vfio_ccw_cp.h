@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: channel-program translation.
+ *
+ * A guest channel program (guest ORB, CCWs, IDALs, all at guest addresses,
+ * i.e. IOVAs) is copied into host memory below 2 GiB, its data pages are
+ * pinned and every data address is replaced by an IDAL of host physical
+ * addresses. The translation knows nothing about the device: it reaches
+ * guest memory only through &struct vfio_ccw_dma_ops.
+ *
+ * Limits (copied into Documentation/s390/vfio-ccw.rst; exceeding one makes
+ * vfio_ccw_cp_translate() or vfio_ccw_cp_prepare_resume() fail with
+ * -EINVAL, never hang):
+ *
+ * ==============================  =====================================
+ * VFIO_CCW_CP_MAX_CCWS   (1024)   CCWs (TICs included) per program and
+ *                                 per resumed tail
+ * VFIO_CCW_CP_MAX_TICS   (256)    TIC CCWs per program
+ * VFIO_CCW_CP_MAX_IDAWS  (33)     IDAWs per CCW: a 65535-byte count in
+ *                                 2 KiB blocks needs at most 33
+ * VFIO_CCW_CP_MAX_DATA   (16 MiB) sum of the byte counts of all data-
+ *                                 transferring CCWs of a program
+ * VFIO_CCW_CP_PIN_BATCH  (512)    pages per call of &vfio_ccw_dma_ops.pin
+ * ==============================  =====================================
+ *
+ * Programs are also refused with -EINVAL when the architecture says the
+ * channel would refuse them and a faithful copy is impossible or unsafe:
+ * a CCW or TIC address not on a doubleword or beyond 31 bits (format 1) or
+ * 24 bits (format 0); an invalid command code (low four bits zero); a TIC
+ * that designates a TIC; a format-1 TIC with flags, count or high command
+ * bits; a zero count in a format-0 CCW or in a data-chained CCW; the MIDA
+ * flag; a data area or IDAL beyond the CCW format's address range; an IDAW
+ * that is not on a block boundary; a program without any CCW that ends
+ * the chain (no chaining flag) or suspends it (S flag), such as a TIC loop
+ * of command-chained CCWs; ORB bits this driver does not offer (MIDAW,
+ * ORB extension). Transport-mode ORBs fail with -EOPNOTSUPP. A CCW, IDAL
+ * or data page that cannot be read or pinned (not mapped; read-only for a
+ * read, read-backward or sense CCW) fails with -EFAULT.
+ */
+#ifndef _VFIO_CCW_CP_H_
+#define _VFIO_CCW_CP_H_
+
+#include <linux/types.h>
+#include <orb.h>
+
+/**
+ * VFIO_CCW_CP_MAX_CCWS - most CCWs one translation copies
+ *
+ * Counts every guest CCW read, TICs included, over all chain segments of a
+ * program (and of the tail re-read by vfio_ccw_cp_prepare_resume()). A chain
+ * that does not end within this many CCWs is refused with -EINVAL.
+ */
+#define VFIO_CCW_CP_MAX_CCWS	1024
+
+/**
+ * VFIO_CCW_CP_MAX_TICS - most TIC CCWs in one translation
+ *
+ * Bounds the number of chain segments (each TIC to an address not yet
+ * translated starts one) and with it the translation's work.
+ */
+#define VFIO_CCW_CP_MAX_TICS	256
+
+/**
+ * VFIO_CCW_CP_MAX_IDAWS - most IDAWs of one CCW
+ *
+ * A CCW's 16-bit count spans at most 33 blocks of 2 KiB. A guest IDAL is
+ * read for exactly as many IDAWs as the count needs, never more.
+ */
+#define VFIO_CCW_CP_MAX_IDAWS	33
+
+/**
+ * VFIO_CCW_CP_MAX_DATA - most data bytes one program may transfer
+ *
+ * The sum of the counts of every CCW that transfers data (skip and NOP
+ * excluded). It bounds the number of pages one program keeps pinned.
+ */
+#define VFIO_CCW_CP_MAX_DATA	(16U << 20)
+
+/**
+ * VFIO_CCW_CP_PIN_BATCH - most pages passed to one &vfio_ccw_dma_ops.pin
+ *
+ * vfio_pin_pages() refuses more than 512 pages per call.
+ */
+#define VFIO_CCW_CP_PIN_BATCH	512
+
+/**
+ * struct vfio_ccw_dma_ops - how translation reaches guest memory
+ * @pin: pin @npage pages at the page-aligned IOVA @iova, contiguous in IOVA,
+ *       for access @prot (IOMMU_READ, IOMMU_READ | IOMMU_WRITE); fill @pages;
+ *       return @npage or a negative errno, never a partial count
+ * @unpin: release @npage pages pinned at @iova by one or more @pin calls
+ * @read: copy @len bytes of guest memory at @iova to @buf; 0 or -errno
+ *
+ * Production ops call vfio_pin_pages(), vfio_unpin_pages(), vfio_dma_rw();
+ * the KUnit suite passes ops over fake guest memory. @ctx is passed through.
+ */
+struct vfio_ccw_dma_ops {
+	int  (*pin)(void *ctx, u64 iova, int npage, int prot,
+		    struct page **pages);
+	void (*unpin)(void *ctx, u64 iova, int npage);
+	int  (*read)(void *ctx, u64 iova, void *buf, size_t len);
+};
+
+struct vfio_ccw_cp;
+
+int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
+			  const union orb *orb, struct vfio_ccw_cp **cpp);
+void vfio_ccw_cp_free(struct vfio_ccw_cp *cp);
+void vfio_ccw_cp_build_orb(const struct vfio_ccw_cp *cp, u32 intparm,
+			   union orb *orb);
+u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa);
+bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len);
+int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa);
+unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp);
+
+#endif /* _VFIO_CCW_CP_H_ */
