@@ -93,7 +93,11 @@ plan=$stage/etc/plan
 		done
 	fi
 	# Lists are comma-separated: the plan has no quoting.
-	echo "setenv VFIO_CCW_MDEV $(guest_uuid 0)"
+	if [ "$driver" = none ]; then
+		echo "setenv VFIO_CCW_MDEV none"
+	else
+		echo "setenv VFIO_CCW_MDEV $(guest_uuid 0)"
+	fi
 	echo "setenv VFIO_CCW_MDEVS ${mdevs:-none}"
 	echo "setenv VFIO_CCW_SCHIDS ${schids:-none}"
 	echo "setenv VFIO_CCW_DRIVER $driver"

@@ -28,9 +28,13 @@ checkpatch() {
 	done
 	user+=("${ufiles[@]}")
 	: > "$out"
-	[ ${#kern[@]} -eq 0 ] || "${cp[@]}" -f "${kern[@]}" >> "$out" 2>&1 || true
+	# One checkpatch per file, on every core: it is slow per file.
+	[ ${#kern[@]} -eq 0 ] || printf '%s\0' "${kern[@]}" |
+		xargs -0 -n 2 -P "$NPROC" "${cp[@]}" -f >> "$out" 2>&1 || true
 	# uapi and user space have no BIT() and use the stdint types.
-	[ ${#user[@]} -eq 0 ] || "${cp[@]}" --ignore BIT_MACRO,PREFER_KERNEL_TYPES -f "${user[@]}" >> "$out" 2>&1 || true
+	[ ${#user[@]} -eq 0 ] || printf '%s\0' "${user[@]}" |
+		xargs -0 -n 2 -P "$NPROC" "${cp[@]}" --ignore BIT_MACRO,PREFER_KERNEL_TYPES \
+		-f >> "$out" 2>&1 || true
 	if grep -qE '(ERROR|WARNING|CHECK):' "$out"; then
 		grep -E '(ERROR|WARNING|CHECK):' "$out"
 		fail=1
@@ -40,8 +44,12 @@ checkpatch() {
 sparse() {
 	log "lint: sparse (make C=2)"
 	make -s -C "$kdir" M="$TOP" C=2 CHECK="sparse -Wno-decl" modules > "$out" 2>&1 || { cat "$out"; fail=1; return; }
-	if grep -E '(warning|error):' "$out" | grep -v "^$kdir" | grep -q .; then
-		grep -E '(warning|error):' "$out" | grep -v "^$kdir"
+	# sparse cannot follow the scope-based locks of cleanup.h (guard(),
+	# scoped_guard()): every function using them reads as a "context
+	# imbalance". That one class is left to lockdep, which the debug
+	# kernel runs under every selftest; all other warnings count.
+	if grep -E '(warning|error):' "$out" | grep -v 'context imbalance' | grep -q .; then
+		grep -E '(warning|error):' "$out" | grep -v 'context imbalance'
 		fail=1
 	fi
 }
@@ -56,8 +64,10 @@ kerneldoc() {
 }
 
 cocci() {
-	log "lint: coccinelle (tree rules, report mode)"
-	make -s -C "$kdir" M="$TOP" MODE=report coccicheck > "$out" 2>&1 || true
+	# The tree's rules are kernel rules: the kernel code only (user space
+	# has no min()/max() and friends).
+	log "lint: coccinelle (tree rules, report mode, drivers/)"
+	make -s -C "$kdir" M="$TOP/drivers" MODE=report coccicheck > "$out" 2>&1 || true
 	if grep -E "^$TOP/|^\./|^drivers/|^uapi/" "$out" | grep -q .; then
 		grep -E "^$TOP/|^\./|^drivers/|^uapi/" "$out"
 		fail=1

@@ -10,16 +10,23 @@
  *   bind SCHID DRIVER UUID       move a subchannel to DRIVER, create an mdev
  *   setenv NAME VALUE            set an environment variable for later runs
  *   run PROG [ARGS...]           run a program, wait for it
+ *   spawn PROG [ARGS...]         start a program in the background
+ *   wait                         wait for every spawned program to end
+ *   waitfile PATH SECONDS        wait until PATH exists (a spawned program
+ *                                says it is ready)
  *   cat PATH                     print a file
  *   dmesg                        print the kernel log buffer
  *   sleep SECONDS                wait (kmemleak wants objects to age)
  * Every step prints a marker line "@@ <step> ..." and its result, so that
- * the host can tell where a guest stopped. The last line is always
- * "@@ END status=N" with the first non-zero status (or 0).
+ * the host can tell where a guest stopped. A failed insmod or bind aborts
+ * the plan (the programs would only report the missing driver). The last
+ * line is always "@@ END status=N" with the first non-zero status (or 0). Spawned
+ * programs still running at the end are waited for (killed after 60 s).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +42,14 @@
 #include <unistd.h>
 
 #define MAX_WORDS 64
+#define MAX_SPAWNED 16
+
+static struct {
+	pid_t pid;
+	char name[256];
+	double t0;
+} spawned[MAX_SPAWNED];
+static int nspawned;
 
 static int first_failure;
 
@@ -167,6 +182,85 @@ static int do_run(char **w)
 	return WEXITSTATUS(status);
 }
 
+static int do_spawn(char **w)
+{
+	pid_t pid;
+
+	if (nspawned == MAX_SPAWNED) {
+		printf("@@ spawn %s: too many\n", w[1]);
+		return 1;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(w[1], w + 1);
+		printf("@@ spawn %s: exec: %s\n", w[1], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0) {
+		printf("@@ spawn %s: %s\n", w[1], strerror(errno));
+		return 1;
+	}
+	spawned[nspawned].pid = pid;
+	spawned[nspawned].t0 = now();
+	snprintf(spawned[nspawned].name, sizeof(spawned[0].name), "%s", w[1]);
+	nspawned++;
+	printf("@@ spawn %s: pid %d\n", w[1], (int)pid);
+	return 0;
+}
+
+/* Wait for every spawned program; after @limit seconds, kill it. */
+static int do_wait(double limit)
+{
+	int i, status, st = 0;
+	double t0 = now();
+
+	for (i = 0; i < nspawned; i++) {
+		pid_t r;
+
+		while ((r = waitpid(spawned[i].pid, &status, WNOHANG)) == 0) {
+			if (limit > 0 && now() - t0 > limit) {
+				printf("@@ wait %s: killed after %.0f s\n",
+				       spawned[i].name, limit);
+				kill(spawned[i].pid, SIGKILL);
+			}
+			usleep(20000);
+		}
+		if (r < 0) {
+			printf("@@ wait %s: %s\n", spawned[i].name,
+			       strerror(errno));
+			st = st ? st : 1;
+		} else if (WIFSIGNALED(status)) {
+			printf("@@ wait %s: end signal=%d time=%.2f\n",
+			       spawned[i].name, WTERMSIG(status),
+			       now() - spawned[i].t0);
+			st = st ? st : 128 + WTERMSIG(status);
+		} else {
+			printf("@@ wait %s: end status=%d time=%.2f\n",
+			       spawned[i].name, WEXITSTATUS(status),
+			       now() - spawned[i].t0);
+			st = st ? st : WEXITSTATUS(status);
+		}
+	}
+	nspawned = 0;
+	return st;
+}
+
+static int do_waitfile(char **w)
+{
+	double t0 = now(), limit = atof(w[2]);
+
+	while (access(w[1], F_OK)) {
+		if (now() - t0 > limit) {
+			printf("@@ waitfile %s: timeout\n", w[1]);
+			return 1;
+		}
+		usleep(20000);
+	}
+	printf("@@ waitfile %s: ok %.2f\n", w[1], now() - t0);
+	return 0;
+}
+
 static int do_cat(char **w)
 {
 	char buf[4096];
@@ -246,6 +340,12 @@ static void execute(FILE *plan)
 			setenv(w[1], w[2], 1);
 		} else if (!strcmp(w[0], "run") && n >= 2) {
 			st = do_run(w);
+		} else if (!strcmp(w[0], "spawn") && n >= 2) {
+			st = do_spawn(w);
+		} else if (!strcmp(w[0], "wait") && n == 1) {
+			st = do_wait(0);
+		} else if (!strcmp(w[0], "waitfile") && n == 3) {
+			st = do_waitfile(w);
 		} else if (!strcmp(w[0], "sleep") && n == 2) {
 			sleep(atoi(w[1]));
 		} else if (!strcmp(w[0], "dmesg") && n == 1) {
@@ -258,6 +358,10 @@ static void execute(FILE *plan)
 		}
 		if (st)
 			fail(st);
+		if (st && (!strcmp(w[0], "insmod") || !strcmp(w[0], "bind"))) {
+			printf("@@ plan aborted: %s failed\n", w[0]);
+			break;
+		}
 		fflush(stdout);
 	}
 }
@@ -279,6 +383,8 @@ int main(void)
 		execute(plan);
 		fclose(plan);
 	}
+	if (nspawned && do_wait(60))
+		fail(1);
 	printf("@@ END status=%d\n", first_failure);
 	fflush(stdout);
 	sync();
