@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_ccw_counters: the per-device counters in debugfs
+ * (<debugfs>/vfio/<uuid>/vfio_ccw_stats, Documentation/ABI/testing/
+ * debugfs-vfio-ccw) must match the operations this test performs.
+ *
+ * usage: VFIO_CCW_MDEV=<mdev uuid> vfio_ccw_counters   (debugfs mounted at
+ * /sys/kernel/debug)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "vfio_ccw_utils.h"
+
+#define MEM_SIZE (64 * 1024)
+#define MAX_STATS 32
+
+struct stats {
+	int n;
+	char name[MAX_STATS][32];
+	long long val[MAX_STATS];
+};
+
+/* Read the counters of @uuid; -errno when the file is not there. */
+static int stats_read(const char *uuid, struct stats *s)
+{
+	char path[256], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio/%s/vfio_ccw_stats",
+		 uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	s->n = 0;
+	while (s->n < MAX_STATS && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %lld", s->name[s->n], &s->val[s->n]) == 2)
+			s->n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The value of counter @name; the test fails when it does not exist. */
+static long long stat_of(struct __test_metadata *_metadata,
+			 const struct stats *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name))
+			return s->val[i];
+	TH_LOG("no counter %s", name);
+	EXPECT_TRUE(false);
+	return -1;
+}
+
+static long long stat_delta(struct __test_metadata *_metadata,
+			    const struct stats *before,
+			    const struct stats *after, const char *name)
+{
+	return stat_of(_metadata, after, name) -
+	       stat_of(_metadata, before, name);
+}
+
+#define DELTA(name) stat_delta(_metadata, &before, &after, name)
+
+FIXTURE(counters) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+	struct stats before;
+};
+
+FIXTURE_SETUP(counters)
+{
+	vccw_open_ok(&self->dev, vccw_env_mdev());
+	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	ASSERT_EQ(0, stats_read(self->dev.uuid, &self->before)) {
+		TH_LOG("no counters in debugfs for %s", self->dev.uuid);
+	}
+}
+
+FIXTURE_TEARDOWN(counters)
+{
+	vccw_mem_free(&self->dev, &self->mem);
+	vccw_close(&self->dev);
+	EXPECT_NO_LOCKED_PAGES();
+}
+
+/* Every counter the documentation names is there. */
+TEST_F(counters, all_documented_counters_exist)
+{
+	static const char * const names[] = {
+		"starts", "halts", "clears", "resumes", "xsch", "overtakes",
+		"irq_final", "irq_intermediate", "irq_unsolicited", "pinned",
+		"pinned_peak", "errors_EINVAL", "errors_EBUSY", "errors_ENODEV",
+		"errors_EACCES", "errors_EOPNOTSUPP", "errors_EFAULT",
+		"errors_ENOMEM", "errors_other",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		EXPECT_LE(0, stat_of(_metadata, &self->before, names[i]));
+}
+
+/* N starts that complete: N starts, N final interrupts, nothing else. */
+TEST_F(counters, starts_and_final_interrupts)
+{
+	struct stats after, before = self->before;
+	const int n = 5;
+	int i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
+	EXPECT_EQ(n, DELTA("starts"));
+	EXPECT_EQ(n, DELTA("irq_final"));
+	EXPECT_EQ(0, DELTA("irq_unsolicited"));
+	EXPECT_EQ(0, DELTA("halts"));
+	EXPECT_EQ(0, DELTA("clears"));
+	/* A SENSE ID pins its data page: the peak saw it. */
+	EXPECT_LE(1, stat_of(_metadata, &after, "pinned_peak"));
+}
+
+/* Refused requests are counted by errno, and start nothing. */
+TEST_F(counters, errors_by_errno)
+{
+	struct stats after, before = self->before;
+	struct ccw_orb orb;
+	uint8_t buf[124] = { 0 };
+
+	/* A short write of the I/O region: EINVAL, nothing executed. */
+	EXPECT_ERRNO(EINVAL, vccw_region_write(&self->dev, VFIO_CCW_REGION_IO,
+					       buf, 100, 0));
+	/* Transport mode: EOPNOTSUPP. */
+	prog_nop_chain(&self->mem, 0, 1, &orb);
+	orb.ctrl |= ORB_TM;
+	EXPECT_ERRNO(EOPNOTSUPP, vccw_start(&self->dev, &orb));
+	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
+	EXPECT_EQ(1, DELTA("errors_EINVAL"));
+	EXPECT_EQ(1, DELTA("errors_EOPNOTSUPP"));
+	EXPECT_EQ(0, DELTA("starts"));
+}
+
+/* A suspended start halted, then a clear on the idle subchannel. */
+TEST_F(counters, halt_and_clear)
+{
+	struct stats after, before = self->before;
+	struct ccw_irb irb;
+	struct ccw_orb orb;
+
+	prog_suspend(&self->mem, 0, &orb);
+	vccw_start_ok(&self->dev, &orb);
+	ASSERT_EQ(0, vccw_async(&self->dev, VFIO_CCW_ASYNC_CMD_HSCH, true));
+	ASSERT_LE(1, vccw_drain_irqs(&self->dev, 200, &irb));
+	ASSERT_EQ(0, vccw_async(&self->dev, VFIO_CCW_ASYNC_CMD_CSCH, true));
+	ASSERT_LE(1, vccw_drain_irqs(&self->dev, 200, &irb));
+	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
+	EXPECT_EQ(1, DELTA("starts"));
+	EXPECT_EQ(1, DELTA("halts"));
+	EXPECT_EQ(1, DELTA("clears"));
+	EXPECT_EQ(2, DELTA("irq_final"));
+	/* Once the program is gone, no page of it stays pinned. */
+	EXPECT_EQ(0, stat_of(_metadata, &after, "pinned"));
+}
+
+/* After close nothing is pinned, and the peak is not below the present. */
+TEST_F(counters, pinned_back_to_zero_after_close)
+{
+	struct stats after;
+
+	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	vccw_mem_free(&self->dev, &self->mem);
+	vccw_close(&self->dev);
+	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
+	EXPECT_EQ(0, stat_of(_metadata, &after, "pinned"));
+	EXPECT_LE(stat_of(_metadata, &after, "pinned"),
+		  stat_of(_metadata, &after, "pinned_peak"));
+}
+
+int main(int argc, char **argv)
+{
+	vccw_require_env_or_skip(argv[0]);
+	return test_harness_run(argc, argv);
+}
