@@ -1009,16 +1009,21 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_build_orb);
  * reached through a TIC maps to its own guest address. Any context: no
  * sleeping, no allocation.
  *
- * Return: the guest's address, or @cpa unchanged when it is not ours.
+ * The channel only ever runs our copies, so an address that is not in one
+ * is a host address that means nothing to the guest (a stale one after a
+ * clear, say): it must not reach user space, which would learn host
+ * physical addresses from it.
+ *
+ * Return: the guest's address, or 0 when @cpa is not in @cp (or no @cp).
  */
 u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa)
 {
 	const struct cp_gen *gen;
-	u32 ret = cpa;
+	u32 ret = 0;
 	unsigned int i, pass;
 
 	if (!cp)
-		return cpa;
+		return 0;
 	rcu_read_lock();
 	gen = rcu_dereference(cp->gen);
 	for (pass = 0; pass < 2; pass++) {
