@@ -120,8 +120,9 @@ struct ccw_schib_region {
  * 8 bytes, read-only. A read at offset 0 returns one CRW and removes it from
  * the queue. The CRW IRQ (index 1) is signalled while the queue is not
  * empty. When the queue overflows, the newest queued CRW has its overflow
- * bit set (CRW bit 9, as the architecture does) and further CRWs are
- * dropped until user space has read the queue empty.
+ * bit set (CRW bit 2, OFLW, as the channel subsystem does when it loses
+ * reports) and further CRWs are dropped until user space has read the queue
+ * empty.
  */
 struct ccw_crw_region {
 	__u32 crw;

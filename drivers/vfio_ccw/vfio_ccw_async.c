@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: the asynchronous command region (HSCH, CSCH, XSCH, RSCH).
+ */
+#include <linux/bitops.h>
+#include <linux/cleanup.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+
+#include "vfio_ccw_private.h"
+
+#define VFIO_CCW_ASYNC_CMDS	(VFIO_CCW_ASYNC_CMD_HSCH | \
+				 VFIO_CCW_ASYNC_CMD_CSCH | \
+				 VFIO_CCW_ASYNC_CMD_XSCH | \
+				 VFIO_CCW_ASYNC_CMD_RSCH)
+
+/**
+ * vfio_ccw_async_read() - read the async region
+ * @private: the device
+ * @buf: user buffer
+ * @count: bytes to read
+ * @pos: offset in the region
+ *
+ * Return: bytes read, -EINVAL outside the region, -EFAULT.
+ */
+ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
+			    char __user *buf, size_t count, loff_t pos)
+{
+	struct ccw_cmd_region region;
+
+	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+		return -EINVAL;
+	scoped_guard(spinlock_irq, private->lock)
+		region = private->async_region;
+	if (copy_to_user(buf, (u8 *)&region + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+static int vfio_ccw_async_do(struct vfio_ccw_private *private, u32 command)
+{
+	if (hweight32(command) != 1 || (command & ~VFIO_CCW_ASYNC_CMDS))
+		return -EINVAL;
+	switch (command) {
+	case VFIO_CCW_ASYNC_CMD_HSCH:
+		return vfio_ccw_fsm_halt(private);
+	case VFIO_CCW_ASYNC_CMD_CSCH:
+		return vfio_ccw_fsm_clear(private);
+	case VFIO_CCW_ASYNC_CMD_XSCH:
+		return vfio_ccw_fsm_cancel(private);
+	default:
+		return vfio_ccw_fsm_resume(private);
+	}
+}
+
+/**
+ * vfio_ccw_async_write() - write the async region: one command
+ * @private: the device
+ * @buf: user buffer, a whole &struct ccw_cmd_region
+ * @count: must be sizeof(struct ccw_cmd_region)
+ * @pos: must be 0
+ *
+ * Return: @count, or the errnos listed at &struct ccw_cmd_region.
+ */
+ssize_t vfio_ccw_async_write(struct vfio_ccw_private *private,
+			     const char __user *buf, size_t count, loff_t pos)
+{
+	struct ccw_cmd_region region;
+	bool copied = false;
+	int ret;
+
+	if (pos != 0 || count != sizeof(region)) {
+		ret = -EINVAL;
+	} else if (copy_from_user(&region, buf, sizeof(region))) {
+		ret = -EFAULT;
+	} else {
+		copied = true;
+		ret = vfio_ccw_async_do(private, region.command);
+	}
+
+	scoped_guard(spinlock_irq, private->lock) {
+		if (copied)
+			private->async_region.command = region.command;
+		private->async_region.ret_code = ret;
+	}
+	vfio_ccw_count_error(private, ret);
+	return ret ? ret : count;
+}

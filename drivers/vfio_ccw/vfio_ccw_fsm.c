@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: the state machine and the requests that drive it.
+ *
+ * Documentation/s390/vfio-ccw-locking.rst describes the states, the events,
+ * the table below, the locks and the start/overtaking protocol.
+ */
+#include <linux/cleanup.h>
+#include <linux/delay.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+#include <asm/cio.h>
+
+#include "cio.h"
+#include "orb.h"
+#include "vfio_ccw_cp.h"
+#include "vfio_ccw_fsm.h"
+#include "vfio_ccw_hw.h"
+#include "vfio_ccw_private.h"
+#include "vfio_ccw_trace.h"
+
+#define NO	VFIO_CCW_STATE_NOT_OPER
+#define SB	VFIO_CCW_STATE_STANDBY
+#define ID	VFIO_CCW_STATE_IDLE
+#define PR	VFIO_CCW_STATE_CP_PROCESSING
+#define PE	VFIO_CCW_STATE_CP_PENDING
+
+/*
+ * next[state][event]: the next state, or a negative errno when the event is
+ * refused in that state (the state does not change). Columns in the order
+ * of enum vfio_ccw_event:
+ *
+ *   OPEN CLOSE START START_OK START_DROP HALT CLEAR CANCEL DETACH RESUME
+ *   IRQ_FINAL IRQ_OTHER NOT_OPER
+ *
+ * Legal arcs: STANDBY -OPEN-> IDLE; IDLE,CP_PENDING -CLOSE-> STANDBY;
+ * IDLE -START-> CP_PROCESSING; CP_PROCESSING -START_OK-> CP_PENDING;
+ * CP_PROCESSING -START_DROP-> IDLE; CP_PENDING -DETACH-> IDLE;
+ * CP_PENDING -IRQ_FINAL-> IDLE; any -NOT_OPER-> NOT_OPER; HALT, CLEAR,
+ * CANCEL loop in IDLE, CP_PROCESSING, CP_PENDING; RESUME loops in
+ * CP_PENDING; interrupts loop elsewhere; CLOSE loops in STANDBY, NOT_OPER.
+ */
+static const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
+	[NO] = { -ENODEV, NO, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
+		 -ENODEV, -ENODEV, -ENODEV, NO, NO, NO },
+	[SB] = { ID, SB, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
+		 -ENODEV, -ENODEV, -ENODEV, SB, SB, NO },
+	[ID] = { -EBUSY, SB, PR, -EINVAL, -EINVAL, ID, ID,
+		 ID, -EINVAL, -EBUSY, ID, ID, NO },
+	[PR] = { -EBUSY, -EBUSY, -EBUSY, PE, ID, PR, PR,
+		 PR, -EINVAL, -EBUSY, PR, PR, NO },
+	[PE] = { -EBUSY, SB, -EBUSY, -EINVAL, -EINVAL, PE, PE,
+		 PE, ID, PE, ID, PE, NO },
+};
+
+#undef NO
+#undef SB
+#undef ID
+#undef PR
+#undef PE
+
+static const char * const vfio_ccw_state_names[VFIO_CCW_NR_STATES] = {
+	[VFIO_CCW_STATE_NOT_OPER] = "NOT_OPER",
+	[VFIO_CCW_STATE_STANDBY] = "STANDBY",
+	[VFIO_CCW_STATE_IDLE] = "IDLE",
+	[VFIO_CCW_STATE_CP_PROCESSING] = "CP_PROCESSING",
+	[VFIO_CCW_STATE_CP_PENDING] = "CP_PENDING",
+};
+
+static const char * const vfio_ccw_event_names[VFIO_CCW_NR_EVENTS] = {
+	[VFIO_CCW_EVENT_OPEN] = "OPEN",
+	[VFIO_CCW_EVENT_CLOSE] = "CLOSE",
+	[VFIO_CCW_EVENT_START] = "START",
+	[VFIO_CCW_EVENT_START_OK] = "START_OK",
+	[VFIO_CCW_EVENT_START_DROP] = "START_DROP",
+	[VFIO_CCW_EVENT_HALT] = "HALT",
+	[VFIO_CCW_EVENT_CLEAR] = "CLEAR",
+	[VFIO_CCW_EVENT_CANCEL] = "CANCEL",
+	[VFIO_CCW_EVENT_DETACH] = "DETACH",
+	[VFIO_CCW_EVENT_RESUME] = "RESUME",
+	[VFIO_CCW_EVENT_IRQ_FINAL] = "IRQ_FINAL",
+	[VFIO_CCW_EVENT_IRQ_OTHER] = "IRQ_OTHER",
+	[VFIO_CCW_EVENT_NOT_OPER] = "NOT_OPER",
+};
+
+/**
+ * vfio_ccw_state_name() - printable name of a state
+ * @state: the state
+ *
+ * Return: the name, "?" for a value out of range.
+ */
+const char *vfio_ccw_state_name(enum vfio_ccw_state state)
+{
+	if ((unsigned int)state >= VFIO_CCW_NR_STATES)
+		return "?";
+	return vfio_ccw_state_names[state];
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_state_name);
+
+/**
+ * vfio_ccw_event_name() - printable name of an event
+ * @event: the event
+ *
+ * Return: the name, "?" for a value out of range.
+ */
+const char *vfio_ccw_event_name(enum vfio_ccw_event event)
+{
+	if ((unsigned int)event >= VFIO_CCW_NR_EVENTS)
+		return "?";
+	return vfio_ccw_event_names[event];
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
+
+/**
+ * vfio_ccw_fsm_next() - look up an arc of the state machine
+ * @state: the current state
+ * @event: the event
+ *
+ * Return: the next state, or a negative errno if @event is refused in
+ * @state.
+ */
+int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
+{
+	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
+			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
+		return -EINVAL;
+	return vfio_ccw_next[state][event];
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_next);
+
+/**
+ * vfio_ccw_fsm_event_locked() - perform one transition
+ * @private: the device
+ * @event: the event
+ *
+ * The only place that changes &vfio_ccw_private.state. Caller holds
+ * &vfio_ccw_private.lock.
+ *
+ * Return: 0 if the event was accepted, else the errno of the refusal.
+ */
+int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
+			      enum vfio_ccw_event event)
+{
+	enum vfio_ccw_state from = private->state;
+	int next;
+
+	lockdep_assert_held(private->lock);
+	next = vfio_ccw_fsm_next(from, event);
+	trace_vfio_ccw_fsm(private->schid, from, event, next);
+	if (next < 0)
+		return next;
+	private->state = next;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
+
+/**
+ * vfio_ccw_cc_to_errno() - map a condition code of an I/O instruction
+ * @cc: condition code 0-3, or a negative errno from the hw ops
+ *
+ * Return: 0 for cc 0, -EBUSY for cc 1 (status pending) and 2 (busy),
+ * -ENODEV for cc 3 (not operational), @cc itself when negative.
+ */
+int vfio_ccw_cc_to_errno(int cc)
+{
+	switch (cc) {
+	case 0:
+		return 0;
+	case 1:
+	case 2:
+		return -EBUSY;
+	case 3:
+		return -ENODEV;
+	default:
+		return cc < 0 ? cc : -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cc_to_errno);
+
+/**
+ * vfio_ccw_count_error() - count a failed request by errno
+ * @private: the device
+ * @err: a negative errno (0 is ignored)
+ */
+void vfio_ccw_count_error(struct vfio_ccw_private *private, int err)
+{
+	enum vfio_ccw_err_idx idx;
+
+	switch (err) {
+	case 0:
+		return;
+	case -EINVAL:
+		idx = VFIO_CCW_ERR_EINVAL;
+		break;
+	case -EBUSY:
+		idx = VFIO_CCW_ERR_EBUSY;
+		break;
+	case -ENODEV:
+		idx = VFIO_CCW_ERR_ENODEV;
+		break;
+	case -EACCES:
+		idx = VFIO_CCW_ERR_EACCES;
+		break;
+	case -EOPNOTSUPP:
+		idx = VFIO_CCW_ERR_EOPNOTSUPP;
+		break;
+	case -EFAULT:
+		idx = VFIO_CCW_ERR_EFAULT;
+		break;
+	case -ENOMEM:
+		idx = VFIO_CCW_ERR_ENOMEM;
+		break;
+	default:
+		idx = VFIO_CCW_ERR_OTHER;
+		break;
+	}
+	atomic64_inc(&private->stats.errors[idx]);
+	trace_vfio_ccw_request_err(private->schid, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_count_error);
+
+/* Move the published program to the retire slot; the work frees it. */
+static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	if (!private->cp)
+		return;
+	/* cp != NULL implies retired == NULL: a start empties it first. */
+	WARN_ON_ONCE(private->retired);
+	private->retired = private->cp;
+	private->cp = NULL;
+	schedule_work(&private->retire_work);
+}
+
+/* Free the retired program; caller holds io_mutex, not lock. */
+static void vfio_ccw_free_retired(struct vfio_ccw_private *private)
+{
+	struct vfio_ccw_cp *cp;
+
+	lockdep_assert_held(&private->io_mutex);
+	scoped_guard(spinlock_irq, private->lock) {
+		cp = private->retired;
+		private->retired = NULL;
+	}
+	vfio_ccw_cp_free(cp);
+}
+
+static void vfio_ccw_retire_work(struct work_struct *work)
+{
+	struct vfio_ccw_private *private =
+		container_of(work, struct vfio_ccw_private, retire_work);
+
+	guard(mutex)(&private->io_mutex);
+	vfio_ccw_free_retired(private);
+}
+
+/**
+ * vfio_ccw_private_init() - initialise the state machine part of a device
+ * @private: the device, zeroed
+ * @hw: the channel-subsystem ops
+ * @dma: the guest-memory ops for translation (context: @private)
+ * @lock: the subchannel's lock
+ *
+ * The device starts in STANDBY.
+ */
+void vfio_ccw_private_init(struct vfio_ccw_private *private,
+			   const struct vfio_ccw_hw_ops *hw,
+			   const struct vfio_ccw_dma_ops *dma,
+			   spinlock_t *lock)
+{
+	private->hw = hw;
+	private->dma = dma;
+	private->lock = lock;
+	private->state = VFIO_CCW_STATE_STANDBY;
+	mutex_init(&private->io_mutex);
+	spin_lock_init(&private->pin_lock);
+	INIT_LIST_HEAD(&private->pins);
+	init_waitqueue_head(&private->wait);
+	INIT_WORK(&private->retire_work, vfio_ccw_retire_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
+
+/**
+ * vfio_ccw_private_cleanup() - release what vfio_ccw_private_init() set up
+ * @private: the device, closed
+ */
+void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
+{
+	cancel_work_sync(&private->retire_work);
+	scoped_guard(mutex, &private->io_mutex)
+		vfio_ccw_free_retired(private);
+	mutex_destroy(&private->io_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_cleanup);
+
+/* Issue the translated start, or drop it; see the start protocol. */
+static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
+				       struct vfio_ccw_cp **cpp, int ret)
+{
+	union orb orb;
+	int err;
+
+	lockdep_assert_held(private->lock);
+	switch (private->state) {
+	case VFIO_CCW_STATE_CP_PROCESSING:
+		break;
+	case VFIO_CCW_STATE_NOT_OPER:
+	case VFIO_CCW_STATE_STANDBY:
+		return -ENODEV;
+	default:
+		/* A reset dropped this start while it waited for io_mutex. */
+		return -EBUSY;
+	}
+	if (private->overtaken) {
+		atomic64_inc(&private->stats.overtakes);
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		return 0;
+	}
+	if (!ret && private->xlate_revoked)
+		ret = -EFAULT;	/* dma_unmap took pages of this program */
+	if (ret) {
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		return ret;
+	}
+
+	vfio_ccw_cp_build_orb(*cpp, private->intparm, &orb);
+	err = vfio_ccw_cc_to_errno(private->hw->ssch(private, &orb));
+	if (err) {
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		return err;
+	}
+	private->cp = *cpp;
+	*cpp = NULL;
+	private->functions = VFIO_CCW_FUNC_START;
+	atomic64_inc(&private->stats.starts);
+	return vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_OK);
+}
+
+/**
+ * vfio_ccw_fsm_start() - perform a start request
+ * @private: the device
+ * @orb: the guest's ORB (guest addresses)
+ *
+ * Enters CP_PROCESSING (a second start fails with -EBUSY at once), then
+ * translates the program with @private->io_mutex held and issues SSCH
+ * unless a halt, clear or cancel overtook it meanwhile. May sleep.
+ *
+ * Return: 0 (issued, or overtaken), -EBUSY (a start exists, cc 1/2),
+ * -ENODEV (cc 3, not operational, not open), -EACCES (no path), or an
+ * errno of translation (-EINVAL, -EOPNOTSUPP, -EFAULT, -ENOMEM).
+ */
+int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
+{
+	struct vfio_ccw_cp *cp = NULL;
+	int ret;
+
+	/* Refuse a second start at once, without waiting for io_mutex. */
+	scoped_guard(spinlock_irq, private->lock) {
+		ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START);
+		if (ret)
+			return ret;
+		private->overtaken = false;
+		private->xlate_seq++;
+		private->xlate_revoked = false;
+	}
+	guard(mutex)(&private->io_mutex);
+	vfio_ccw_free_retired(private);
+
+	ret = vfio_ccw_cp_translate(private->dma, private, orb, &cp);
+
+	scoped_guard(spinlock_irq, private->lock)
+		ret = vfio_ccw_start_issue_locked(private, &cp, ret);
+	vfio_ccw_cp_free(cp);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
+
+static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
+				      enum vfio_ccw_event event)
+{
+	bool halt = event == VFIO_CCW_EVENT_HALT;
+	int ret;
+
+	lockdep_assert_held(private->lock);
+	ret = vfio_ccw_fsm_event_locked(private, event);
+	if (ret)
+		return ret;
+	ret = vfio_ccw_cc_to_errno(halt ? private->hw->hsch(private) :
+				   private->hw->csch(private));
+	if (ret)
+		return ret;
+	private->functions |= halt ? VFIO_CCW_FUNC_HALT : VFIO_CCW_FUNC_CLEAR;
+	atomic64_inc(halt ? &private->stats.halts : &private->stats.clears);
+	if (private->state == VFIO_CCW_STATE_CP_PROCESSING)
+		private->overtaken = true;
+	return 0;
+}
+
+static int vfio_ccw_halt_clear(struct vfio_ccw_private *private,
+			       enum vfio_ccw_event event)
+{
+	guard(spinlock_irq)(private->lock);
+	return vfio_ccw_halt_clear_locked(private, event);
+}
+
+/**
+ * vfio_ccw_fsm_clear_locked() - clear what runs, from atomic context
+ * @private: the device
+ *
+ * Used by channel-path events, with &vfio_ccw_private.lock held. Does
+ * nothing when no function is in progress.
+ *
+ * Return: 0, or the errno of vfio_ccw_fsm_clear().
+ */
+int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	if (!private->cp && !private->functions)
+		return 0;
+	return vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
+}
+
+/**
+ * vfio_ccw_fsm_halt() - perform a halt request
+ * @private: the device
+ *
+ * Never waits for a translation: in CP_PROCESSING the halt is issued on the
+ * idle subchannel and overtakes the start.
+ *
+ * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
+ */
+int vfio_ccw_fsm_halt(struct vfio_ccw_private *private)
+{
+	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_HALT);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_halt);
+
+/**
+ * vfio_ccw_fsm_clear() - perform a clear request
+ * @private: the device
+ *
+ * As vfio_ccw_fsm_halt(), with CLEAR SUBCHANNEL.
+ *
+ * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
+ */
+int vfio_ccw_fsm_clear(struct vfio_ccw_private *private)
+{
+	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_CLEAR);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_clear);
+
+/**
+ * vfio_ccw_fsm_cancel() - perform a cancel (XSCH) request
+ * @private: the device
+ *
+ * In CP_PROCESSING the start is overtaken without an instruction and
+ * without interrupt. Otherwise XSCH is issued; cc 0 in CP_PENDING ends the
+ * start without interrupt and retires its program.
+ *
+ * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
+ */
+int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
+{
+	int ret;
+
+	guard(spinlock_irq)(private->lock);
+	ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CANCEL);
+	if (ret)
+		return ret;
+	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
+		private->overtaken = true;
+		atomic64_inc(&private->stats.xsch);
+		return 0;
+	}
+	ret = vfio_ccw_cc_to_errno(private->hw->xsch(private));
+	if (ret)
+		return ret;
+	atomic64_inc(&private->stats.xsch);
+	if (private->state == VFIO_CCW_STATE_CP_PENDING) {
+		vfio_ccw_retire_locked(private);
+		private->functions = 0;
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_DETACH);
+		wake_up(&private->wait);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_cancel);
+
+/**
+ * vfio_ccw_fsm_resume() - perform a resume (RSCH) request
+ * @private: the device
+ *
+ * Only a suspended start can be resumed. The program is re-read from the
+ * suspension point (vfio_ccw_cp_prepare_resume()) before RSCH. May sleep.
+ *
+ * Return: 0, -EBUSY (nothing suspended, cc 1/2), -ENODEV (cc 3, not
+ * operational, not open), or an errno of the re-translation.
+ */
+int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
+{
+	struct vfio_ccw_cp *cp;
+	struct schib schib;
+	int ret;
+
+	guard(mutex)(&private->io_mutex);
+	vfio_ccw_free_retired(private);
+	scoped_guard(spinlock_irq, private->lock) {
+		ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_RESUME);
+		if (ret)
+			return ret;
+		if (private->hw->stsch(private, &schib))
+			return -ENODEV;
+		if (!(schib.scsw.cmd.actl & SCSW_ACTL_SUSPENDED))
+			return -EBUSY;
+		cp = private->cp;
+		private->xlate_seq++;
+		private->xlate_revoked = false;
+		private->resuming = true;
+	}
+
+	/* io_mutex keeps @cp alive even if an interrupt retires it now. */
+	ret = vfio_ccw_cp_prepare_resume(cp, dma32_to_u32(schib.scsw.cmd.cpa));
+
+	guard(spinlock_irq)(private->lock);
+	private->resuming = false;
+	if (ret)
+		return ret;
+	if (private->state != VFIO_CCW_STATE_CP_PENDING || private->cp != cp)
+		return -EBUSY;
+	if (private->xlate_revoked)
+		return -EFAULT;
+	ret = vfio_ccw_cc_to_errno(private->hw->rsch(private));
+	if (ret)
+		return ret;
+	private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
+	atomic64_inc(&private->stats.resumes);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_resume);
+
+/**
+ * vfio_ccw_irq_is_final() - does this interrupt end the function?
+ * @scsw: the SCSW stored by TEST SUBCHANNEL
+ *
+ * The subchannel becomes idle when TSCH clears a status-pending condition
+ * that is not intermediate and either carries secondary status, or no
+ * primary status (status pending alone, or with alert status: the end of
+ * a halt or clear), or primary status with neither subchannel nor device
+ * active nor suspended. Unsolicited status (no function) is never final.
+ *
+ * Return: true if the start, halt or clear function has ended.
+ */
+VISIBLE_IF_KUNIT bool vfio_ccw_irq_is_final(const union scsw *scsw)
+{
+	u32 stctl = scsw->cmd.stctl;
+
+	if (!scsw->cmd.fctl || !(stctl & SCSW_STCTL_STATUS_PEND) ||
+	    (stctl & SCSW_STCTL_INTER_STATUS))
+		return false;
+	if (stctl & SCSW_STCTL_SEC_STATUS)
+		return true;
+	if (!(stctl & SCSW_STCTL_PRIM_STATUS))
+		return true;
+	return !(scsw->cmd.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT |
+				   SCSW_ACTL_SUSPENDED));
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irq_is_final);
+
+/**
+ * vfio_ccw_fsm_irq_locked() - handle an I/O interrupt of the subchannel
+ * @private: the device
+ * @hirb: the IRB stored by TEST SUBCHANNEL (host addresses)
+ *
+ * Caller holds &vfio_ccw_private.lock (the cio interrupt handler does).
+ * Never sleeps. Stores the IRB (guest CCW address) and bumps irq_seq; a
+ * final interrupt in CP_PENDING retires the program; the I/O eventfd is
+ * signalled last.
+ */
+void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
+			     const struct irb *hirb)
+{
+	struct irb irb = *hirb;
+	u32 fctl, actl, stctl;
+	bool final;
+
+	lockdep_assert_held(private->lock);
+	fctl = irb.scsw.cmd.fctl;
+	actl = irb.scsw.cmd.actl;
+	stctl = irb.scsw.cmd.stctl;
+	final = vfio_ccw_irq_is_final(&irb.scsw);
+	trace_vfio_ccw_irq(private->schid, fctl, actl, stctl, final);
+
+	if (private->state == VFIO_CCW_STATE_STANDBY ||
+	    private->state == VFIO_CCW_STATE_NOT_OPER) {
+		/* Not open: accepted and ignored. */
+		vfio_ccw_fsm_event_locked(private, final ?
+					  VFIO_CCW_EVENT_IRQ_FINAL :
+					  VFIO_CCW_EVENT_IRQ_OTHER);
+		return;
+	}
+
+	if (private->cp && fctl) {
+		u32 cpa = dma32_to_u32(irb.scsw.cmd.cpa);
+
+		cpa = vfio_ccw_cp_guest_cpa(private->cp, cpa);
+		irb.scsw.cmd.cpa = u32_to_dma32(cpa);
+	}
+	memcpy(private->io_region.irb_area, &irb, sizeof(irb));
+	private->irb = irb;
+	private->irq_seq++;
+
+	if (final) {
+		private->functions = 0;
+		atomic64_inc(&private->stats.irq_final);
+		if (private->state == VFIO_CCW_STATE_CP_PENDING)
+			vfio_ccw_retire_locked(private);
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_IRQ_FINAL);
+		wake_up(&private->wait);
+	} else {
+		private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
+		if (fctl && (actl & SCSW_ACTL_SUSPENDED))
+			private->functions |= VFIO_CCW_FUNC_SUSPENDED;
+		atomic64_inc(fctl ? &private->stats.irq_intermediate :
+			     &private->stats.irq_unsolicited);
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_IRQ_OTHER);
+	}
+
+	if (private->io_trigger)
+		eventfd_signal(private->io_trigger);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_irq_locked);
+
+/**
+ * vfio_ccw_fsm_notoper_locked() - the subchannel is not operational
+ * @private: the device
+ *
+ * Caller holds &vfio_ccw_private.lock. The published program is retired
+ * (nothing will end it anymore) and every waiter is woken.
+ */
+void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_NOT_OPER);
+	vfio_ccw_retire_locked(private);
+	private->functions = 0;
+	wake_up(&private->wait);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_notoper_locked);
+
+static bool vfio_ccw_cp_gone(struct vfio_ccw_private *private,
+			     struct vfio_ccw_cp *cp)
+{
+	guard(spinlock_irq)(private->lock);
+	return private->cp != cp;
+}
+
+static bool vfio_ccw_quiet(struct vfio_ccw_private *private)
+{
+	guard(spinlock_irq)(private->lock);
+	return !private->cp && !private->functions;
+}
+
+/* The published program, taken without a final interrupt. */
+static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
+{
+	struct vfio_ccw_cp *cp = p->cp;
+
+	lockdep_assert_held(p->lock);
+	if (!cp)
+		return NULL;
+	p->cp = NULL;
+	p->functions = 0;
+	vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_DETACH);
+	wake_up(&p->wait);
+	return cp;
+}
+
+/**
+ * vfio_ccw_fsm_dma_unmap() - stop a published program that uses a range
+ * @private: the device
+ * @iova: start of the range
+ * @length: length of the range
+ *
+ * A published program that uses the range is cleared and its final
+ * interrupt awaited (bounded); if none comes, the program is detached.
+ * Either way it is retired (freed later under io_mutex). Takes neither
+ * io_mutex nor anything held across vfio calls: the vfio core calls this
+ * with its device_list_lock held. May sleep.
+ *
+ * Return: true if a program was stopped.
+ */
+bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
+			    u64 length)
+{
+	struct vfio_ccw_cp *cp = NULL;
+	bool clear = false;
+
+	scoped_guard(spinlock_irq, private->lock) {
+		if (private->cp &&
+		    vfio_ccw_cp_overlaps(private->cp, iova, length)) {
+			cp = private->cp;
+			if (!private->hw->csch(private)) {
+				private->functions |= VFIO_CCW_FUNC_CLEAR;
+				atomic64_inc(&private->stats.clears);
+				clear = true;
+			}
+		}
+	}
+	if (!cp)
+		return false;
+	if (clear)
+		wait_event_timeout(private->wait, vfio_ccw_cp_gone(private, cp),
+				   VFIO_CCW_CLEAR_TIMEOUT);
+	scoped_guard(spinlock_irq, private->lock) {
+		if (private->cp == cp) {
+			vfio_ccw_retire_locked(private);
+			private->functions = 0;
+			vfio_ccw_fsm_event_locked(private,
+						  VFIO_CCW_EVENT_DETACH);
+			wake_up(&private->wait);
+		}
+	}
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_dma_unmap);
+
+/* Enable the subchannel and enter IDLE; io_mutex and lock held. */
+static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
+{
+	int ret;
+
+	lockdep_assert_held(&private->io_mutex);
+	lockdep_assert_held(private->lock);
+	ret = vfio_ccw_fsm_next(private->state, VFIO_CCW_EVENT_OPEN);
+	if (ret < 0)
+		return ret;
+	ret = private->hw->enable(private, private->intparm);
+	if (ret)
+		return ret;
+	memset(&private->io_region, 0, sizeof(private->io_region));
+	memset(&private->irb, 0, sizeof(private->irb));
+	private->irq_seq = 0;
+	private->functions = 0;
+	private->overtaken = false;
+	memset(&private->async_region, 0, sizeof(private->async_region));
+	return vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_OPEN);
+}
+
+/*
+ * Disable the subchannel and enter STANDBY, then, for a reset, enable it
+ * and enter IDLE again, all under one hold of the lock: requests never see
+ * the STANDBY in between. Returns the result of reopening (0 without).
+ */
+static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
+				   bool reopen, bool force,
+				   struct vfio_ccw_cp **cpp)
+{
+	int ret = 0;
+
+	lockdep_assert_held(private->lock);
+	if (private->state != VFIO_CCW_STATE_NOT_OPER)
+		ret = private->hw->disable(private);
+	if (ret == -EBUSY && !force)
+		return -EBUSY;
+	if (ret && ret != -ENODEV)
+		dev_warn_ratelimited(private->vdev.dev,
+				     "vfio_ccw: cannot disable subchannel: %d\n",
+				     ret);
+	*cpp = vfio_ccw_detach_locked(private);
+	private->functions = 0;
+	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CLOSE);
+	return reopen ? vfio_ccw_open_locked(private) : 0;
+}
+
+/* Quiesce, disable, enter STANDBY (and reopen); io_mutex held, lock not. */
+static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
+				  bool reopen)
+{
+	struct vfio_ccw_cp *cp = NULL;
+	bool clear = false;
+	int i, ret = -EBUSY;
+
+	lockdep_assert_held(&private->io_mutex);
+	vfio_ccw_free_retired(private);
+	scoped_guard(spinlock_irq, private->lock) {
+		if (private->state == VFIO_CCW_STATE_STANDBY)
+			return reopen ? vfio_ccw_open_locked(private) : 0;
+		/* A start waiting for io_mutex (reset only): drop it. */
+		if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
+			private->overtaken = true;
+			vfio_ccw_fsm_event_locked(private,
+						  VFIO_CCW_EVENT_START_DROP);
+		}
+		if ((private->cp || private->functions) &&
+		    !private->hw->csch(private)) {
+			private->functions |= VFIO_CCW_FUNC_CLEAR;
+			atomic64_inc(&private->stats.clears);
+			clear = true;
+		}
+	}
+	if (clear)
+		wait_event_timeout(private->wait, vfio_ccw_quiet(private),
+				   VFIO_CCW_CLEAR_TIMEOUT);
+
+	/* Status pending: let the interrupt handler collect it, retry. */
+	for (i = 0; i < 10 && ret == -EBUSY; i++) {
+		if (i)
+			msleep(20);
+		scoped_guard(spinlock_irq, private->lock)
+			ret = vfio_ccw_disable_locked(private, reopen, i == 9,
+						      &cp);
+	}
+	vfio_ccw_cp_free(cp);
+	vfio_ccw_free_retired(private);
+	return ret;
+}
+
+/**
+ * vfio_ccw_fsm_open() - open the device: enable the subchannel
+ * @private: the device, in STANDBY
+ *
+ * Return: 0, -ENODEV (not operational), -EBUSY (already open), or the
+ * errno of enabling the subchannel.
+ */
+int vfio_ccw_fsm_open(struct vfio_ccw_private *private)
+{
+	guard(mutex)(&private->io_mutex);
+	guard(spinlock_irq)(private->lock);
+	return vfio_ccw_open_locked(private);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_open);
+
+/**
+ * vfio_ccw_fsm_close() - close the device
+ * @private: the device
+ *
+ * Clears what runs (bounded wait), disables the subchannel, frees every
+ * program and enters STANDBY (NOT_OPER stays). May sleep.
+ */
+void vfio_ccw_fsm_close(struct vfio_ccw_private *private)
+{
+	guard(mutex)(&private->io_mutex);
+	vfio_ccw_close_mutexed(private, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_close);
+
+/**
+ * vfio_ccw_fsm_reset() - VFIO_DEVICE_RESET: close and open again
+ * @private: the device
+ *
+ * Works from every state but NOT_OPER, under one hold of io_mutex, so no
+ * request can slip in between. May sleep.
+ *
+ * Return: 0, -ENODEV (not operational), or the errno of enabling.
+ */
+int vfio_ccw_fsm_reset(struct vfio_ccw_private *private)
+{
+	guard(mutex)(&private->io_mutex);
+	return vfio_ccw_close_mutexed(private, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_reset);

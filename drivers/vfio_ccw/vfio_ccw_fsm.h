@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: the state machine. The table of arcs is documented in
+ * Documentation/s390/vfio-ccw-locking.rst and kept in vfio_ccw_fsm.c.
+ */
+#ifndef _VFIO_CCW_FSM_H_
+#define _VFIO_CCW_FSM_H_
+
+#include <linux/vfio_ccw.h>
+
+struct vfio_ccw_private;
+
+/**
+ * enum vfio_ccw_state - the state of a vfio-ccw mediated device
+ * @VFIO_CCW_STATE_NOT_OPER: the subchannel is gone or not operational
+ * @VFIO_CCW_STATE_STANDBY: not open, subchannel disabled
+ * @VFIO_CCW_STATE_IDLE: open, no start owned by the driver
+ * @VFIO_CCW_STATE_CP_PROCESSING: a start is being translated
+ * @VFIO_CCW_STATE_CP_PENDING: a start was issued, its program is published
+ * @VFIO_CCW_NR_STATES: number of states
+ *
+ * The values are the VFIO_CCW_STATUS_* values of the status region.
+ */
+enum vfio_ccw_state {
+	VFIO_CCW_STATE_NOT_OPER = VFIO_CCW_STATUS_NOT_OPER,
+	VFIO_CCW_STATE_STANDBY = VFIO_CCW_STATUS_STANDBY,
+	VFIO_CCW_STATE_IDLE = VFIO_CCW_STATUS_IDLE,
+	VFIO_CCW_STATE_CP_PROCESSING = VFIO_CCW_STATUS_CP_PROCESSING,
+	VFIO_CCW_STATE_CP_PENDING = VFIO_CCW_STATUS_CP_PENDING,
+	VFIO_CCW_NR_STATES,
+};
+
+/**
+ * enum vfio_ccw_event - what can happen to a vfio-ccw mediated device
+ * @VFIO_CCW_EVENT_OPEN: open_device, second half of a reset
+ * @VFIO_CCW_EVENT_CLOSE: close_device, first half of a reset
+ * @VFIO_CCW_EVENT_START: a start request is accepted for translation
+ * @VFIO_CCW_EVENT_START_OK: the start was issued with condition code 0
+ * @VFIO_CCW_EVENT_START_DROP: the start ends without reaching the subchannel
+ * @VFIO_CCW_EVENT_HALT: a halt request
+ * @VFIO_CCW_EVENT_CLEAR: a clear request
+ * @VFIO_CCW_EVENT_CANCEL: a cancel (XSCH) request
+ * @VFIO_CCW_EVENT_DETACH: the published program ends without interrupt
+ * @VFIO_CCW_EVENT_RESUME: a resume (RSCH) request
+ * @VFIO_CCW_EVENT_IRQ_FINAL: an interrupt that ends the function
+ * @VFIO_CCW_EVENT_IRQ_OTHER: an intermediate or unsolicited interrupt
+ * @VFIO_CCW_EVENT_NOT_OPER: the subchannel became not operational
+ * @VFIO_CCW_NR_EVENTS: number of events
+ */
+enum vfio_ccw_event {
+	VFIO_CCW_EVENT_OPEN,
+	VFIO_CCW_EVENT_CLOSE,
+	VFIO_CCW_EVENT_START,
+	VFIO_CCW_EVENT_START_OK,
+	VFIO_CCW_EVENT_START_DROP,
+	VFIO_CCW_EVENT_HALT,
+	VFIO_CCW_EVENT_CLEAR,
+	VFIO_CCW_EVENT_CANCEL,
+	VFIO_CCW_EVENT_DETACH,
+	VFIO_CCW_EVENT_RESUME,
+	VFIO_CCW_EVENT_IRQ_FINAL,
+	VFIO_CCW_EVENT_IRQ_OTHER,
+	VFIO_CCW_EVENT_NOT_OPER,
+	VFIO_CCW_NR_EVENTS,
+};
+
+int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event);
+int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
+			      enum vfio_ccw_event event);
+const char *vfio_ccw_state_name(enum vfio_ccw_state state);
+const char *vfio_ccw_event_name(enum vfio_ccw_event event);
+
+#endif /* _VFIO_CCW_FSM_H_ */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: production channel-subsystem ops, issued through cio.
+ */
+#include <linux/lockdep.h>
+#include <asm/isc.h>
+
+#include "cio.h"
+#include "ioasm.h"
+#include "orb.h"
+#include "vfio_ccw_hw.h"
+#include "vfio_ccw_private.h"
+#include "vfio_ccw_trace.h"
+
+/*
+ * RESUME SUBCHANNEL and CANCEL SUBCHANNEL are not exported by cio, so the
+ * driver issues them itself. General register 1 holds the subsystem-
+ * identification word; the condition code is returned.
+ */
+static int vfio_ccw_rsch_insn(struct subchannel_id schid)
+{
+	register unsigned long sid asm("1") = *(u32 *)&schid;
+	int cc;
+
+	asm volatile("	rsch\n"
+		     "	ipm	%[cc]\n"
+		     "	srl	%[cc],28\n"
+		     : [cc] "=d" (cc)
+		     : "d" (sid)
+		     : "cc", "memory");
+	return cc;
+}
+
+static int vfio_ccw_xsch_insn(struct subchannel_id schid)
+{
+	register unsigned long sid asm("1") = *(u32 *)&schid;
+	int cc;
+
+	asm volatile("	xsch\n"
+		     "	ipm	%[cc]\n"
+		     "	srl	%[cc],28\n"
+		     : [cc] "=d" (cc)
+		     : "d" (sid)
+		     : "cc", "memory");
+	return cc;
+}
+
+static int vfio_ccw_hw_ssch(struct vfio_ccw_private *private, union orb *orb)
+{
+	struct subchannel *sch = private->sch;
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	if (!orb->cmd.lpm)
+		orb->cmd.lpm = sch->lpm;
+	if (!(orb->cmd.lpm & sch->lpm)) {
+		trace_vfio_ccw_ssch(private->schid, -EACCES);
+		return -EACCES;
+	}
+	cc = ssch(sch->schid, orb);
+	trace_vfio_ccw_ssch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_rsch(struct vfio_ccw_private *private)
+{
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = vfio_ccw_rsch_insn(private->sch->schid);
+	trace_vfio_ccw_rsch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_hsch(struct vfio_ccw_private *private)
+{
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = hsch(private->sch->schid);
+	trace_vfio_ccw_hsch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_csch(struct vfio_ccw_private *private)
+{
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = csch(private->sch->schid);
+	trace_vfio_ccw_csch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_xsch(struct vfio_ccw_private *private)
+{
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = vfio_ccw_xsch_insn(private->sch->schid);
+	trace_vfio_ccw_xsch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_stsch(struct vfio_ccw_private *private,
+			     struct schib *schib)
+{
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = stsch(private->sch->schid, schib);
+	trace_vfio_ccw_stsch(private->schid, cc);
+	return cc;
+}
+
+static int vfio_ccw_hw_enable(struct vfio_ccw_private *private, u32 intparm)
+{
+	struct subchannel *sch = private->sch;
+	int ret;
+
+	lockdep_assert_held(private->lock);
+	sch->isc = VFIO_CCW_ISC;
+	ret = cio_enable_subchannel(sch, intparm);
+	trace_vfio_ccw_enable(private->schid, ret);
+	return ret;
+}
+
+static int vfio_ccw_hw_disable(struct vfio_ccw_private *private)
+{
+	int ret;
+
+	lockdep_assert_held(private->lock);
+	ret = cio_disable_subchannel(private->sch);
+	trace_vfio_ccw_disable(private->schid, ret);
+	return ret;
+}
+
+/*
+ * vfio_ccw_hw_cio_ops: the channel subsystem, through cio
+ */
+const struct vfio_ccw_hw_ops vfio_ccw_hw_cio_ops = {
+	.ssch = vfio_ccw_hw_ssch,
+	.rsch = vfio_ccw_hw_rsch,
+	.hsch = vfio_ccw_hw_hsch,
+	.csch = vfio_ccw_hw_csch,
+	.xsch = vfio_ccw_hw_xsch,
+	.stsch = vfio_ccw_hw_stsch,
+	.enable = vfio_ccw_hw_enable,
+	.disable = vfio_ccw_hw_disable,
+};

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-ccw: the I/O region (region 0). A write carries an ORB and a SCSW
+ * whose function control selects clear, else halt, else start.
+ */
+#include <linux/cleanup.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/cio.h>
+
+#include "orb.h"
+#include "vfio_ccw_private.h"
+
+/**
+ * vfio_ccw_io_read() - read the I/O region
+ * @private: the device
+ * @buf: user buffer
+ * @count: bytes to read
+ * @pos: offset in the region
+ *
+ * Return: bytes read, -EINVAL outside the region, -EFAULT.
+ */
+ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
+			 size_t count, loff_t pos)
+{
+	struct ccw_io_region region;
+
+	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+		return -EINVAL;
+	scoped_guard(spinlock_irq, private->lock)
+		region = private->io_region;
+	if (copy_to_user(buf, (u8 *)&region + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+static int vfio_ccw_io_do(struct vfio_ccw_private *private,
+			  const struct ccw_io_region *region)
+{
+	const union scsw *scsw = (const union scsw *)region->scsw_area;
+	const union orb *orb = (const union orb *)region->orb_area;
+	u32 fctl = scsw->cmd.fctl;
+
+	if (fctl & SCSW_FCTL_CLEAR_FUNC)
+		return vfio_ccw_fsm_clear(private);
+	if (fctl & SCSW_FCTL_HALT_FUNC)
+		return vfio_ccw_fsm_halt(private);
+	if (fctl & SCSW_FCTL_START_FUNC)
+		return vfio_ccw_fsm_start(private, orb);
+	return -EINVAL;
+}
+
+/**
+ * vfio_ccw_io_write() - write the I/O region: perform one function
+ * @private: the device
+ * @buf: user buffer, a whole &struct ccw_io_region
+ * @count: must be sizeof(struct ccw_io_region)
+ * @pos: must be 0
+ *
+ * The result is also stored in the region's ret_code.
+ *
+ * Return: @count, or the errnos listed at &struct ccw_io_region.
+ */
+ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
+			  const char __user *buf, size_t count, loff_t pos)
+{
+	struct ccw_io_region region;
+	bool copied = false;
+	int ret;
+
+	if (pos != 0 || count != sizeof(region)) {
+		ret = -EINVAL;
+	} else if (copy_from_user(&region, buf, sizeof(region))) {
+		ret = -EFAULT;
+	} else {
+		copied = true;
+		ret = vfio_ccw_io_do(private, &region);
+	}
+
+	scoped_guard(spinlock_irq, private->lock) {
+		if (copied) {
+			memcpy(private->io_region.orb_area, region.orb_area,
+			       sizeof(region.orb_area));
+			memcpy(private->io_region.scsw_area, region.scsw_area,
+			       sizeof(region.scsw_area));
+		}
+		private->io_region.ret_code = ret;
+	}
+	vfio_ccw_count_error(private, ret);
+	return ret ? ret : count;
+}

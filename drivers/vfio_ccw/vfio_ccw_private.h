@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio-ccw: the per-subchannel and per-mdev state shared by the driver's
+ * files. The locking rules are in Documentation/s390/vfio-ccw-locking.rst.
+ */
+#ifndef _VFIO_CCW_PRIVATE_H_
+#define _VFIO_CCW_PRIVATE_H_
+
+#include <linux/atomic.h>
+#include <linux/eventfd.h>
+#include <linux/list.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/vfio.h>
+#include <linux/vfio_ccw.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <asm/cio.h>
+#include <asm/schid.h>
+
+#include "vfio_ccw_fsm.h"
+
+struct subchannel;
+struct vfio_ccw_cp;
+struct vfio_ccw_hw_ops;
+struct vfio_ccw_dma_ops;
+struct vfio_ccw_private;
+union orb;
+union scsw;
+
+/* Region indexes (VFIO_CCW_CONFIG_REGION_INDEX is 0). */
+#define VFIO_CCW_IDX_IO		0
+#define VFIO_CCW_IDX_ASYNC	1
+#define VFIO_CCW_IDX_SCHIB	2
+#define VFIO_CCW_IDX_CRW	3
+#define VFIO_CCW_IDX_STATUS	4
+#define VFIO_CCW_NUM_REGIONS	5
+#define VFIO_CCW_NUM_IRQS	3
+
+/* Each region lives at index << VFIO_CCW_OFFSET_SHIFT of the device fd. */
+#define VFIO_CCW_OFFSET_SHIFT	12
+#define VFIO_CCW_INDEX_TO_OFFSET(i) ((u64)(i) << VFIO_CCW_OFFSET_SHIFT)
+#define VFIO_CCW_OFFSET_TO_INDEX(o) ((o) >> VFIO_CCW_OFFSET_SHIFT)
+#define VFIO_CCW_OFFSET_MASK	((1ULL << VFIO_CCW_OFFSET_SHIFT) - 1)
+
+/* Depth of the CRW queue. */
+#define VFIO_CCW_CRW_MAX	16
+
+/* Bounded wait for a final interrupt after a clear (dma_unmap, close). */
+#define VFIO_CCW_CLEAR_TIMEOUT	(3 * HZ)
+
+/**
+ * enum vfio_ccw_err_idx - buckets of the error counters
+ * @VFIO_CCW_ERR_EINVAL: -EINVAL
+ * @VFIO_CCW_ERR_EBUSY: -EBUSY
+ * @VFIO_CCW_ERR_ENODEV: -ENODEV
+ * @VFIO_CCW_ERR_EACCES: -EACCES
+ * @VFIO_CCW_ERR_EOPNOTSUPP: -EOPNOTSUPP
+ * @VFIO_CCW_ERR_EFAULT: -EFAULT
+ * @VFIO_CCW_ERR_ENOMEM: -ENOMEM
+ * @VFIO_CCW_ERR_OTHER: any other errno
+ * @VFIO_CCW_ERR_NR: number of buckets
+ */
+enum vfio_ccw_err_idx {
+	VFIO_CCW_ERR_EINVAL,
+	VFIO_CCW_ERR_EBUSY,
+	VFIO_CCW_ERR_ENODEV,
+	VFIO_CCW_ERR_EACCES,
+	VFIO_CCW_ERR_EOPNOTSUPP,
+	VFIO_CCW_ERR_EFAULT,
+	VFIO_CCW_ERR_ENOMEM,
+	VFIO_CCW_ERR_OTHER,
+	VFIO_CCW_ERR_NR,
+};
+
+/**
+ * struct vfio_ccw_stats - counters, readable in debugfs; no lock needed
+ * @starts: start requests issued to the subchannel (SSCH cc 0)
+ * @halts: HSCH issued with cc 0
+ * @clears: CSCH issued with cc 0
+ * @resumes: RSCH issued with cc 0
+ * @xsch: XSCH requests that cancelled something
+ * @overtakes: starts overtaken by a halt, clear or cancel in translation
+ * @irq_final: interrupts that ended the subchannel's function
+ * @irq_intermediate: intermediate interrupts
+ * @irq_unsolicited: unsolicited interrupts
+ * @errors: failed requests, by errno bucket (&enum vfio_ccw_err_idx)
+ * @pinned: guest pages pinned now
+ * @pinned_peak: the highest value @pinned had
+ */
+struct vfio_ccw_stats {
+	atomic64_t starts;
+	atomic64_t halts;
+	atomic64_t clears;
+	atomic64_t resumes;
+	atomic64_t xsch;
+	atomic64_t overtakes;
+	atomic64_t irq_final;
+	atomic64_t irq_intermediate;
+	atomic64_t irq_unsolicited;
+	atomic64_t errors[VFIO_CCW_ERR_NR];
+	atomic64_t pinned;
+	atomic64_t pinned_peak;
+};
+
+/**
+ * struct vfio_ccw_parent - one I/O subchannel bound to the driver
+ * @sch: the subchannel
+ * @mparent: the mdev parent registered for @sch
+ * @mtype: the one mdev type ("io", shown as vfio_ccw-io)
+ * @mtypes: the type list handed to the mdev core
+ * @private: the mdev of @sch or NULL; written under @sch->lock, read under
+ *           it by the interrupt handler and chp_event
+ * @node: entry in the driver's list of parents (test hooks), under
+ *        vfio_ccw_parents_lock
+ */
+struct vfio_ccw_parent {
+	struct subchannel *sch;
+	struct mdev_parent mparent;
+	struct mdev_type mtype;
+	struct mdev_type *mtypes[1];
+	struct vfio_ccw_private *private;
+	struct list_head node;
+};
+
+/**
+ * struct vfio_ccw_private - one vfio-ccw mediated device
+ * @vdev: the vfio device (must be first for vfio_alloc_device)
+ * @parent: the subchannel's parent structure; NULL in KUnit
+ * @sch: the subchannel; NULL in KUnit
+ * @schid: the subchannel id (traces)
+ * @hw: channel-subsystem instructions (production: vfio_ccw_hw_cio_ops)
+ * @dma: how translation reaches guest memory; context is this structure
+ * @lock: the subchannel's lock (&sch->lock); protects the fields marked
+ *        [lock] below. IRQ handler and chp_event run with it held.
+ * @io_mutex: serialises translation, resume preparation, reset, close and
+ *            the freeing of programs (not dma_unmap). Taken before @lock.
+ * @state: [lock] &enum vfio_ccw_state
+ * @overtaken: [lock] a halt/clear/cancel overtook the start in translation
+ * @functions: [lock] VFIO_CCW_FUNC_* bits of the functions in progress
+ * @cp: [lock] the published program (CP_PENDING only); stays valid while
+ *      @io_mutex is held even after @lock is dropped
+ * @retired: [lock] a program whose start ended, to be freed under @io_mutex
+ * @intparm: interruption parameter of our ORBs (the subchannel's address)
+ * @io_region: [lock] the I/O region as user space reads it
+ * @async_region: [lock] the async region as user space reads it
+ * @irb: [lock] the IRB of the latest interrupt (status snapshot)
+ * @irq_seq: [lock] interrupts delivered since open
+ * @crw: [lock] CRW ring
+ * @crw_head: [lock] index of the oldest CRW in @crw
+ * @crw_count: [lock] queued CRWs
+ * @crw_overflow: [lock] the queue overflowed; drop until read empty
+ * @io_trigger: [lock] eventfd of IRQ 0
+ * @crw_trigger: [lock] eventfd of IRQ 1
+ * @req_trigger: [lock] eventfd of IRQ 2
+ * @xlate_seq: [lock] number of the current translation (start or resume
+ *             preparation); pins are tagged with it
+ * @xlate_revoked: [lock] dma_unmap revoked a pin of translation @xlate_seq
+ * @resuming: [lock] a resume is being prepared
+ * @pin_lock: protects @pins; nests inside @lock
+ * @pins: [pin_lock] extents pinned through &vfio_ccw_vfio_dma_ops
+ * @wait: woken after every final interrupt and every program detach
+ * @retire_work: frees @retired
+ * @stats: counters
+ */
+struct vfio_ccw_private {
+	struct vfio_device vdev;
+	struct vfio_ccw_parent *parent;
+	struct subchannel *sch;
+	struct subchannel_id schid;
+	const struct vfio_ccw_hw_ops *hw;
+	const struct vfio_ccw_dma_ops *dma;
+	spinlock_t *lock;		/* &sch->lock, see above */
+	struct mutex io_mutex;		/* sleeping side, see above */
+
+	enum vfio_ccw_state state;
+	bool overtaken;
+	u32 functions;
+	struct vfio_ccw_cp *cp;
+	struct vfio_ccw_cp *retired;
+	u32 intparm;
+	struct ccw_io_region io_region;
+	struct ccw_cmd_region async_region;
+	struct irb irb;
+	u64 irq_seq;
+	u32 crw[VFIO_CCW_CRW_MAX];
+	unsigned int crw_head;
+	unsigned int crw_count;
+	bool crw_overflow;
+	struct eventfd_ctx *io_trigger;
+	struct eventfd_ctx *crw_trigger;
+	struct eventfd_ctx *req_trigger;
+	u64 xlate_seq;
+	bool xlate_revoked;
+	bool resuming;
+	spinlock_t pin_lock;		/* see above */
+	struct list_head pins;
+
+	wait_queue_head_t wait;
+	struct work_struct retire_work;
+	struct vfio_ccw_stats stats;
+};
+
+/* vfio_ccw_fsm.c: requests and events (see vfio_ccw_fsm.h) */
+void vfio_ccw_private_init(struct vfio_ccw_private *private,
+			   const struct vfio_ccw_hw_ops *hw,
+			   const struct vfio_ccw_dma_ops *dma, spinlock_t *lock);
+void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
+void vfio_ccw_fsm_close(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_reset(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_start(struct vfio_ccw_private *private,
+		       const union orb *orb);
+int vfio_ccw_fsm_halt(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_clear(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_resume(struct vfio_ccw_private *private);
+void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
+			     const struct irb *irb);
+void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
+bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
+			    u64 length);
+int vfio_ccw_cc_to_errno(int cc);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool vfio_ccw_irq_is_final(const union scsw *scsw);
+#endif
+void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
+
+/* vfio_ccw_io.c, vfio_ccw_async.c, vfio_ccw_status.c, ... : regions */
+ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
+			 size_t count, loff_t pos);
+ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
+			  const char __user *buf, size_t count, loff_t pos);
+ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
+			    char __user *buf, size_t count, loff_t pos);
+ssize_t vfio_ccw_async_write(struct vfio_ccw_private *private,
+			     const char __user *buf, size_t count, loff_t pos);
+ssize_t vfio_ccw_status_read(struct vfio_ccw_private *private,
+			     char __user *buf, size_t count, loff_t pos);
+ssize_t vfio_ccw_schib_read(struct vfio_ccw_private *private,
+			    char __user *buf, size_t count, loff_t pos);
+ssize_t vfio_ccw_crw_read(struct vfio_ccw_private *private, char __user *buf,
+			  size_t count, loff_t pos);
+void vfio_ccw_crw_queue_locked(struct vfio_ccw_private *private, u32 crw);
+void vfio_ccw_crw_flush_locked(struct vfio_ccw_private *private);
+
+/* vfio_ccw_ops.c */
+extern struct mdev_driver vfio_ccw_mdev_driver;
+extern const struct vfio_ccw_dma_ops vfio_ccw_vfio_dma_ops;
+
+/* vfio_ccw_drv.c */
+int vfio_ccw_chp_event_inject(u8 chpid, int event);
+
+/* vfio_ccw_debugfs.c */
+void vfio_ccw_debugfs_init(struct vfio_ccw_private *private);
+
+#endif /* _VFIO_CCW_PRIVATE_H_ */
