@@ -5,12 +5,14 @@
  * Translation
  * -----------
  * The guest program is read one chain segment at a time: a segment is a run
- * of CCWs at consecutive guest addresses, read one CCW after the other until
- * the chain ends there (a CCW with neither CD nor CC), a CCW has the S flag
- * (the channel suspends before executing it, nothing behind it is fetched
- * before a resume) or a TIC is met. Only CCWs the channel can fetch are
- * read, each with its own 8-byte read: nothing behind the end of a chain,
- * so a one-CCW program in the last 8 bytes of a mapping works. Each TIC
+ * of CCWs at consecutive guest addresses, fetched one CCW after the other
+ * until the chain ends there (a CCW with neither CD nor CC), a CCW has the S
+ * flag (the channel suspends before executing it, nothing behind it is
+ * fetched before a resume) or a TIC is met. Only CCWs the channel can fetch
+ * are interpreted. They are read through a small window that never crosses
+ * the page of the CCW being fetched (mappings are page-granular), so
+ * nothing behind the end of a mapping is touched and a one-CCW program in
+ * the last 8 bytes of a mapping works, at one read per window. Each TIC
  * to an address that no translated segment covers starts a new segment; a
  * TIC into a translated segment (forwards, backwards, into the same
  * segment) is linked to the existing host copy, so loops end the
@@ -191,6 +193,9 @@ struct cp_build {
 	unsigned int npend;
 	unsigned int npend_idaws;
 	struct cp_gen *gen;
+	u32 win_at;
+	u32 win_len;
+	u8 win[VFIO_CCW_CP_READ_WINDOW];
 };
 
 static u8 cp_cmd_dir(u8 cmd)
@@ -336,15 +341,45 @@ static int cp_read(struct cp_build *b, u64 iova, void *buf, size_t len)
 	return ret ? cp_guest_err(ret) : 0;
 }
 
+/*
+ * Copy the 8-byte CCW at @addr out of the read window, refilling the window
+ * from @addr on when the CCW is not in it. A window never crosses the page
+ * of the CCW asked for: DMA mappings are page-granular, so whenever that
+ * CCW is mapped the rest of its page is too, and nothing past the end of a
+ * mapping is ever touched. Bytes of the window behind the chain's end are
+ * read but never looked at. One read per window instead of one per CCW.
+ */
+static int cp_fetch8(struct cp_build *b, u32 addr, void *dst)
+{
+	u32 n;
+	int ret;
+
+	if (!b->win_len || addr < b->win_at ||
+	    addr - b->win_at + CP_CCW_SIZE > b->win_len) {
+		n = min_t(u32, PAGE_SIZE - offset_in_page(addr), sizeof(b->win));
+		if ((u64)addr + n > b->limit)
+			n = b->limit - addr;
+		ret = cp_read(b, addr, b->win, n);
+		if (ret) {
+			b->win_len = 0;
+			return ret;
+		}
+		b->win_at = addr;
+		b->win_len = n;
+	}
+	memcpy(dst, b->win + (addr - b->win_at), CP_CCW_SIZE);
+	return 0;
+}
+
 static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
 {
 	struct ccw0 ccw0;
 	int ret;
 
 	if (b->fmt1)
-		return cp_read(b, addr, ccw, sizeof(*ccw));
+		return cp_fetch8(b, addr, ccw);
 
-	ret = cp_read(b, addr, &ccw0, sizeof(ccw0));
+	ret = cp_fetch8(b, addr, &ccw0);
 	if (ret)
 		return ret;
 	if ((ccw0.cmd_code & 0x0f) == CCW_CMD_TIC) {

@@ -21,6 +21,8 @@
  * VFIO_CCW_CP_MAX_DATA   (16 MiB) sum of the byte counts of all data-
  *                                 transferring CCWs of a program
  * VFIO_CCW_CP_PIN_BATCH  (512)    pages per call of &vfio_ccw_dma_ops.pin
+ * VFIO_CCW_CP_READ_WINDOW (256)   bytes of CCWs per &vfio_ccw_dma_ops.read,
+ *                                 never across a page boundary
  * ==============================  =====================================
  *
  * Programs are also refused with -EINVAL when the architecture says the
@@ -40,6 +42,7 @@
 #ifndef _VFIO_CCW_CP_H_
 #define _VFIO_CCW_CP_H_
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 #include <orb.h>
 
@@ -77,6 +80,15 @@
 #define VFIO_CCW_CP_MAX_DATA	(16U << 20)
 
 /**
+ * VFIO_CCW_CP_READ_WINDOW - most bytes of guest CCWs read at once
+ *
+ * CCWs are read from the fetched CCW on up to this many bytes, never past
+ * the end of that CCW's page (32 format-1 CCWs): one read per window
+ * instead of one per CCW. It lives on the stack of the translation.
+ */
+#define VFIO_CCW_CP_READ_WINDOW	256
+
+/**
  * VFIO_CCW_CP_PIN_BATCH - most pages passed to one &vfio_ccw_dma_ops.pin
  *
  * vfio_pin_pages() refuses more than 512 pages per call.
@@ -112,5 +124,14 @@ u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa);
 bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len);
 int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa);
 unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Memory allocations the translation made (translate and prepare_resume),
+ * counted for the KUnit suite only: it checks that the cost of a
+ * translation follows the program, not the limits above.
+ */
+extern atomic_long_t vfio_ccw_cp_nr_allocs;
+#endif
 
 #endif /* _VFIO_CCW_CP_H_ */
