@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The real client: Debian's s390x qemu-system-s390x runs inside the harness
+# guest with the first mdev passed through (-device vfio-ccw); its own guest
+# (the same kernel, /init = nested_init) must read the device's SENSE ID
+# data (control unit 3832) through the driver's regions.
+#
+# usage: scripts/nested-check.sh [ref|ours] [guest-run.sh options...]
+#   NESTED_CLIENT_ARGS="..."  more nested_client options (e.g. "-a loglevel=8")
+# Exit status: that of scripts/guest-run.sh (0 = the nested guest saw the
+# device; 1 = it did not; 124/125/126 = outer guest timeout/report/crash).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+driver=${1:-ref}
+[ $# -gt 0 ] && shift
+case $driver in ref|ours) ;; *) die "usage: $0 [ref|ours] [guest-run options]" ;; esac
+
+kdir=$(KDIR='' "$TOP/scripts/kernel.sh" base)
+qroot=$("$TOP/scripts/nested-qemu.sh")
+
+out=$BUILD/nested
+mkdir -p "$out"
+src=$TOP/scripts/guest
+# nested_client runs in the harness guest (glibc, static); nested_init in
+# the nested guest, where every page touched is dear: the tree's nolibc.
+if [ ! -x "$out/nested_client" ] || [ "$src/nested_client.c" -nt "$out/nested_client" ]; then
+	run "${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror \
+		-o "$out/nested_client" "$src/nested_client.c"
+fi
+if [ ! -x "$out/nested_init" ] || [ "$src/nested_init.c" -nt "$out/nested_init" ]; then
+	run "${CROSS_COMPILE}gcc" -static -nostdlib -nostdinc -Os -Wall -Werror \
+		-fno-asynchronous-unwind-tables -fno-stack-protector \
+		-isystem "$("${CROSS_COMPILE}gcc" -print-file-name=include)" \
+		-I"$kdir/tools/include/nolibc" -I"$kdir/../usr/include" \
+		-o "$out/nested_init" "$src/nested_init.c" -lgcc
+fi
+
+# The nested guest's initramfs: /init only (uncompressed, like the outer).
+nroot=$(mktemp -d "${TMPDIR:-/tmp}/vfio-ccw-nested.XXXXXX")
+extra=$(mktemp -d "${TMPDIR:-/tmp}/vfio-ccw-nested-extra.XXXXXX")
+trap 'rm -rf "$nroot" "$extra"' EXIT
+cp "$out/nested_init" "$nroot/init"
+mkdir -p "$extra/nested" "$extra/bin"
+(cd "$nroot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$extra/nested/initrd"
+cp "$kdir/arch/s390/boot/bzImage" "$extra/nested/bzImage"
+cp "$out/nested_client" "$extra/bin/nested_client"
+cp -a "$qroot"/. "$extra/"
+
+log "nested ($driver): outer initramfs extra $(du -sh "$extra" | cut -f1)"
+t=$(date +%s)
+rc=0
+"$TOP/scripts/guest-run.sh" --driver "$driver" --devices 1 --mem 2048 \
+	--extra-dir "$extra" --timeout 600 "$@" -- /bin/nested_client -t 480 ${NESTED_CLIENT_ARGS:-} || rc=$?
+log "nested ($driver): status $rc after $(( $(date +%s) - t )) s"
+exit $rc
