@@ -57,9 +57,6 @@ kernel_dir() { echo "$CACHE/kernel-$1-$(kernel_key "$1")/linux-source-6.12"; }
 
 BUILD=$TOP/build
 
-# Kernel log lines (they carry a [ time] prefix) that fail any run.
-KERNEL_REPORT_RE='^\[ *[0-9]+\.[0-9]+\] .*(WARNING:|BUG:|Oops|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|kmemleak: [1-9]|INFO: task .* blocked|suspicious RCU usage|Unable to handle kernel)'
-
 # The UUID of the mdev on the Nth vfio_ccw subchannel of a guest.
 guest_uuid() { printf '7e1e5000-0000-4000-8000-%012x' "$1"; }
 
