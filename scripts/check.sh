@@ -121,6 +121,20 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	debug=(--kunit "$logs/selftests-ours-debug.log" --ours-debug "$logs/selftests-ours-debug.log")
 fi
 
+# The hardening figures the selftests printed ("# figures: name k=v ..."),
+# the kernel reports of every guest and what stayed pinned.
+log "figures"
+{
+	for f in "$logs"/selftests-*.log "$logs"/stage-lifecycle-*.log; do
+		[ -f "$f" ] || continue
+		sed -n "s/^# figures: /$(basename "$f" .log): /p" "$f"
+	done
+	for f in "$logs"/*.log.reports; do
+		[ -f "$f" ] || continue
+		printf '%s: %s\n' "$(basename "$f" .log.reports)" "$(head -n1 "$f")"
+	done
+} | tee "$logs/figures.txt"
+
 log "results"
 python3 "$TOP/scripts/results.py" "${stages[@]}" "${kunit[@]}" "${debug[@]}" \
 	--ref "$logs/selftests-ref.log" --ours "$logs/selftests-ours.log" \
