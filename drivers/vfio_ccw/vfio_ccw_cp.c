@@ -41,6 +41,18 @@
  * equal access. NOP, skip on read-type commands, zero counts and S-flagged
  * CCWs pin nothing.
  *
+ * Memory
+ * ------
+ * A translation costs what its program needs, not what the limits allow.
+ * Its scratch state (the CCWs of the segment being read, their IDAWs, the
+ * TICs still to link, the IDALs still to pin) starts on the stack and grows
+ * on the heap only for a larger program. The first translation lives in
+ * the struct vfio_ccw_cp itself, with room for one segment and four pin
+ * calls. Each segment is one GFP_DMA block: its CCWs and guards, its IDALs
+ * when everything fits in a page, its state bits; the IDALs of a larger
+ * segment are cut from GFP_DMA chunks of at most a page. A one-CCW program
+ * takes two allocations, none of them of more than a page.
+ *
  * Resume (RSCH)
  * -------------
  * The channel suspends when it fetches a CCW with the S flag (ORB suspend
@@ -100,6 +112,7 @@
 #define CP_ST_OPT	0x10		/* reached only by a status-modifier skip */
 #define CP_ST_TIC	0x20		/* transfer in channel */
 #define CP_ST_REDIR	0x40		/* suspension slot turned into a TIC */
+#define CP_ST_DONE	0x80		/* redirected slot the channel has left */
 #define CP_ST_CHAIN	(CP_ST_DCIN | CP_ST_IN | CP_ST_OUT | CP_ST_BACK)
 
 #define CP_CMD_READ_BACK 0x0c
@@ -107,7 +120,9 @@
 
 /*
  * One chain segment: @nr guest CCWs at @guest, copied to @host (@cap + 2
- * entries, zero-filled, so everything behind @nr is a guard).
+ * entries, zero-filled, so everything behind @nr is a guard). @host is one
+ * GFP_DMA block: the CCWs, then (when they fit in a page with the rest)
+ * the segment's IDALs, then @st, the state bits of the CCWs.
  */
 struct cp_seg {
 	u32 guest;
@@ -116,7 +131,6 @@ struct cp_seg {
 	unsigned int cap;
 	struct ccw1 *host;
 	u8 *st;
-	dma64_t **idal;
 };
 
 /* One pin call's range, undone by one unpin call. */
@@ -125,7 +139,27 @@ struct cp_pin {
 	unsigned int npage;
 };
 
-/* One translation: immutable once published in vfio_ccw_cp.gen. */
+/*
+ * GFP_DMA memory for the IDALs of segments too large to hold them in their
+ * own block: IDALs are cut from chunks of at most a page, never across two.
+ */
+struct cp_chunk {
+	struct cp_chunk *next;
+	dma64_t idaw[];
+};
+
+#define CP_CHUNK_IDAWS	((PAGE_SIZE - sizeof(struct cp_chunk)) / \
+			 sizeof(dma64_t))
+
+/* Room of a generation for the segments and pins of a small program. */
+#define CP_GEN_SEGS	1
+#define CP_GEN_PINS	4
+
+/*
+ * One translation: immutable once published in vfio_ccw_cp.gen. @segs and
+ * @pins start in @seg_inl and @pin_inl; the first translation of a program
+ * (@embedded) lives in its struct vfio_ccw_cp.
+ */
 struct cp_gen {
 	struct cp_seg *segs;
 	unsigned int nsegs;
@@ -135,6 +169,10 @@ struct cp_gen {
 	unsigned int pins_cap;
 	unsigned long npages;
 	struct ccw1 *entry;
+	struct cp_chunk *chunks;
+	bool embedded;
+	struct cp_seg seg_inl[CP_GEN_SEGS];
+	struct cp_pin pin_inl[CP_GEN_PINS];
 };
 
 /**
@@ -144,12 +182,14 @@ struct cp_gen {
  * @orb: the guest's ORB as given to vfio_ccw_cp_translate()
  * @gen: the current translation; replaced by vfio_ccw_cp_prepare_resume()
  *       (callers serialise that with translate and free), read under RCU
+ * @gen0: the first translation, allocated with the program
  */
 struct vfio_ccw_cp {
 	const struct vfio_ccw_dma_ops *ops;
 	void *ctx;
 	union orb orb;
 	struct cp_gen __rcu *gen;
+	struct cp_gen gen0;
 };
 
 /* A TIC whose target is still to be resolved. */
@@ -173,6 +213,22 @@ struct cp_page {
 	int prot;
 };
 
+/* One guest CCW as read, its state bits and the IDAWs it needs. */
+struct cp_scan {
+	struct ccw1 ccw;
+	u8 st;
+	u8 nidaw;
+};
+
+/*
+ * Scratch space of a translation: on the stack for a small program, grown
+ * on the heap (cp_grow()) only as far as a larger one needs.
+ */
+#define CP_INL_CCWS	8
+#define CP_INL_IDAWS	40		/* >= VFIO_CCW_CP_MAX_IDAWS */
+#define CP_INL_WORK	4
+#define CP_INL_PEND	8
+
 /* State of one translation while it is built. */
 struct cp_build {
 	const struct vfio_ccw_dma_ops *ops;
@@ -185,18 +241,74 @@ struct cp_build {
 	unsigned int ntics;
 	unsigned int nends;
 	u64 data;
-	struct ccw1 *scratch;
-	u8 *scratch_st;
+	struct cp_scan *scan;		/* the segment being read */
+	unsigned int scan_cap;
+	u64 *idaw;			/* its IDAWs; cp_pin_pending()'s too */
+	unsigned int idaw_cap;
 	struct cp_work *work;
 	unsigned int nwork;
+	unsigned int work_cap;
 	struct cp_pend *pend;
 	unsigned int npend;
+	unsigned int pend_cap;
 	unsigned int npend_idaws;
+	dma64_t *chunk_at;		/* free IDAWs of the newest chunk */
+	unsigned int chunk_left;
+	unsigned int chunk_need;	/* IDAWs still to cut from chunks */
 	struct cp_gen *gen;
 	u32 win_at;
 	u32 win_len;
 	u8 win[VFIO_CCW_CP_READ_WINDOW];
+	struct cp_scan scan_inl[CP_INL_CCWS];
+	u64 idaw_inl[CP_INL_IDAWS];
+	struct cp_work work_inl[CP_INL_WORK];
+	struct cp_pend pend_inl[CP_INL_PEND];
 };
+
+#if IS_ENABLED(CONFIG_KUNIT)
+atomic_long_t vfio_ccw_cp_nr_allocs;
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_nr_allocs);
+
+static void cp_count_alloc(void)
+{
+	atomic_long_inc(&vfio_ccw_cp_nr_allocs);
+}
+#else
+static void cp_count_alloc(void)
+{
+}
+#endif
+
+/*
+ * Make room for @need elements of @size bytes in the array *@p of *@cap
+ * elements, which starts in @inl: at least double it, and at least @min.
+ */
+static int cp_grow(void **p, const void *inl, unsigned int *cap,
+		   unsigned int need, size_t size, unsigned int min)
+{
+	unsigned int ncap;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	ncap = max3(need, 2 * *cap, min);
+	cp_count_alloc();
+	q = kvmalloc_array(ncap, size, GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	memcpy(q, *p, (size_t)*cap * size);
+	if (*p != inl)
+		kvfree(*p);
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+static void cp_ungrow(void *p, const void *inl)
+{
+	if (p != inl)
+		kvfree(p);
+}
 
 static u8 cp_cmd_dir(u8 cmd)
 {
@@ -216,60 +328,57 @@ static bool cp_is_tic(const struct ccw1 *ccw)
 	return (ccw->cmd_code & 0x0f) == CCW_CMD_TIC;
 }
 
+static void cp_gen_init(struct cp_gen *gen)
+{
+	gen->segs = gen->seg_inl;
+	gen->segs_cap = ARRAY_SIZE(gen->seg_inl);
+	gen->pins = gen->pin_inl;
+	gen->pins_cap = ARRAY_SIZE(gen->pin_inl);
+}
+
+/* Unpin and free everything @gen holds, but not @gen itself. */
+static void cp_gen_release(const struct vfio_ccw_dma_ops *ops, void *ctx,
+			   struct cp_gen *gen)
+{
+	struct cp_chunk *c;
+	unsigned int i;
+
+	for (i = 0; i < gen->npins; i++)
+		ops->unpin(ctx, gen->pins[i].iova, gen->pins[i].npage);
+	for (i = 0; i < gen->nsegs; i++)
+		kfree(gen->segs[i].host);
+	while (gen->chunks) {
+		c = gen->chunks;
+		gen->chunks = c->next;
+		kfree(c);
+	}
+	cp_ungrow(gen->segs, gen->seg_inl);
+	cp_ungrow(gen->pins, gen->pin_inl);
+	gen->nsegs = 0;
+	gen->npins = 0;
+	cp_gen_init(gen);
+}
+
 static void cp_gen_free(const struct vfio_ccw_dma_ops *ops, void *ctx,
 			struct cp_gen *gen)
 {
-	unsigned int i, j;
-
 	if (!gen)
 		return;
-	for (i = 0; i < gen->npins; i++)
-		ops->unpin(ctx, gen->pins[i].iova, gen->pins[i].npage);
-	for (i = 0; i < gen->nsegs; i++) {
-		struct cp_seg *seg = &gen->segs[i];
-
-		if (seg->idal)
-			for (j = 0; j < seg->cap; j++)
-				kfree(seg->idal[j]);
-		kfree(seg->idal);
-		kfree(seg->st);
-		kfree(seg->host);
-	}
-	kfree(gen->segs);
-	kfree(gen->pins);
-	kfree(gen);
+	cp_gen_release(ops, ctx, gen);
+	if (!gen->embedded)
+		kfree(gen);
 }
 
 static int cp_gen_reserve_seg(struct cp_gen *gen)
 {
-	struct cp_seg *segs;
-	unsigned int cap;
-
-	if (gen->nsegs < gen->segs_cap)
-		return 0;
-	cap = gen->segs_cap ? 2 * gen->segs_cap : 4;
-	segs = krealloc_array(gen->segs, cap, sizeof(*segs), GFP_KERNEL);
-	if (!segs)
-		return -ENOMEM;
-	gen->segs = segs;
-	gen->segs_cap = cap;
-	return 0;
+	return cp_grow((void **)&gen->segs, gen->seg_inl, &gen->segs_cap,
+		       gen->nsegs + 1, sizeof(*gen->segs), 4);
 }
 
 static int cp_gen_reserve_pins(struct cp_gen *gen, unsigned int more)
 {
-	struct cp_pin *pins;
-	unsigned int cap;
-
-	if (gen->npins + more <= gen->pins_cap)
-		return 0;
-	cap = max(2 * gen->pins_cap, gen->npins + more + 16);
-	pins = krealloc_array(gen->pins, cap, sizeof(*pins), GFP_KERNEL);
-	if (!pins)
-		return -ENOMEM;
-	gen->pins = pins;
-	gen->pins_cap = cap;
-	return 0;
+	return cp_grow((void **)&gen->pins, gen->pin_inl, &gen->pins_cap,
+		       gen->npins + more, sizeof(*gen->pins), 16);
 }
 
 /* Undo the pins recorded after the first @npins. */
@@ -424,7 +533,7 @@ static int cp_check_ccw(struct cp_build *b, const struct ccw1 *ccw, u8 cur)
 }
 
 /*
- * Read the chain segment at guest address @addr into b->scratch, entered in
+ * Read the chain segment at guest address @addr into b->scan, entered in
  * chaining state @cur (CP_ST_OPT: the whole segment is optional). Return the
  * number of CCWs read, 0 if an optional segment has none, or -errno.
  */
@@ -434,11 +543,16 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 	int ret;
 
 	for (;;) {
-		struct ccw1 *ccw = &b->scratch[n];
+		struct ccw1 *ccw;
 		bool opt = cur & CP_ST_OPT;
 		u64 at = (u64)addr + n * CP_CCW_SIZE;
 		int st = 0;
 
+		ret = cp_grow((void **)&b->scan, b->scan_inl, &b->scan_cap,
+			      n + 1, sizeof(*b->scan), 64);
+		if (ret)
+			return ret;
+		ccw = &b->scan[n].ccw;
 		if (b->nccws + n >= VFIO_CCW_CP_MAX_CCWS || at >= b->limit)
 			ret = -EINVAL;
 		else
@@ -456,11 +570,13 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 				break;
 			return ret;
 		}
-		b->scratch_st[n] = st | (cur & CP_ST_OPT);
+		b->scan[n].st = st | (cur & CP_ST_OPT);
+		b->scan[n].nidaw = 0;
 		n++;
 
 		if (st & CP_ST_TIC) {
-			const struct ccw1 *prev = n > 1 ? ccw - 1 : NULL;
+			const struct ccw1 *prev = n > 1 ? &b->scan[n - 2].ccw :
+							  NULL;
 
 			/* a skip behind "X (CC), TIC" fetches the next CCW */
 			if (!prev || cp_is_tic(prev) ||
@@ -635,16 +751,19 @@ static int cp_pin_pending(struct cp_build *b)
 	unsigned int total = b->npend_idaws, np, i, k, run;
 	struct cp_page *pg;
 	struct page **pages;
-	int ret = 0;
+	int ret;
 
 	if (!total)
 		return 0;
-	pg = kvmalloc_array(total, sizeof(*pg), GFP_KERNEL);
-	pages = kvmalloc_array(total, sizeof(*pages), GFP_KERNEL);
-	if (!pg || !pages) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	/* b->idaw is free again: a page and its access, then its page */
+	BUILD_BUG_ON(sizeof(*pg) != 2 * sizeof(*b->idaw) ||
+		     sizeof(*pages) != sizeof(*b->idaw));
+	ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap, 3 * total,
+		      sizeof(*b->idaw), 0);
+	if (ret)
+		return ret;
+	pg = (struct cp_page *)b->idaw;
+	pages = (struct page **)(b->idaw + 2 * total);
 	for (i = 0, k = 0; i < b->npend; i++) {
 		unsigned int j;
 
@@ -670,21 +789,19 @@ static int cp_pin_pending(struct cp_build *b)
 			run++;
 		ret = cp_gen_reserve_pins(b->gen, 1);
 		if (ret)
-			goto out;
+			return ret;
 		ret = b->ops->pin(b->ctx, pg[i].iova, run, pg[i].prot,
 				  &pages[i]);
 		if (ret != run) {
 			if (ret > 0)
 				b->ops->unpin(b->ctx, pg[i].iova, ret);
-			ret = cp_guest_err(ret);
-			goto out;
+			return cp_guest_err(ret);
 		}
 		b->gen->pins[b->gen->npins].iova = pg[i].iova;
 		b->gen->pins[b->gen->npins].npage = run;
 		b->gen->npins++;
 		b->gen->npages += run;
 	}
-	ret = 0;
 
 	for (i = 0; i < b->npend; i++) {
 		unsigned int j;
@@ -697,29 +814,92 @@ static int cp_pin_pending(struct cp_build *b)
 							  (a & ~PAGE_MASK));
 		}
 	}
-out:
-	kvfree(pages);
-	kvfree(pg);
-	return ret;
+	return 0;
 }
 
-/* Copy the scanned CCW @i into @seg and translate its data. */
-static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
-			unsigned int i)
+/*
+ * The IDAWs of scanned CCW @s, at guest addresses, into @idaw (room for
+ * VFIO_CCW_CP_MAX_IDAWS); @data sums the counts of the segment so far.
+ * Return their number (0: the CCW transfers no data) or -errno.
+ */
+static int cp_prep_ccw(struct cp_build *b, const struct cp_scan *s,
+		       u64 *idaw, u64 *data)
 {
-	const struct ccw1 *ccw = &b->scratch[i];
-	struct ccw1 *host = &seg->host[i];
-	u8 st = b->scratch_st[i];
-	unsigned int npins = b->gen->npins;
-	u64 idaw[VFIO_CCW_CP_MAX_IDAWS];
-	int prot = (st & CP_ST_IN) ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
-	dma64_t *idal;
-	bool back = st & CP_ST_BACK;
-	int n, ret, k;
+	const struct ccw1 *ccw = &s->ccw;
+	bool back = s->st & CP_ST_BACK;
+	int n;
 
-	*host = *ccw;
-	seg->st[i] = st;
-	if (st & CP_ST_TIC) {
+	if (s->st & CP_ST_TIC)
+		return 0;
+	if ((ccw->flags & CCW_FLAG_SUSPEND) || !ccw->count ||
+	    !(s->st & (CP_ST_IN | CP_ST_OUT)))
+		return 0;
+	if ((s->st & CP_ST_IN) && (ccw->flags & CCW_FLAG_SKIP))
+		return 0;
+	if (b->data + *data + ccw->count > VFIO_CCW_CP_MAX_DATA)
+		return -EINVAL;
+
+	if (ccw->flags & CCW_FLAG_IDA)
+		n = cp_read_idal(b, ccw, back, idaw);
+	else
+		n = cp_direct_idal(b, ccw, back, idaw);
+	if (n > 0)
+		*data += ccw->count;
+	return n;
+}
+
+/*
+ * Room for an IDAL of @n IDAWs: from the segment's block at *@blk when it
+ * holds the segment's IDALs, else from a chunk.
+ */
+static dma64_t *cp_idal_get(struct cp_build *b, dma64_t **blk,
+			    unsigned int n)
+{
+	struct cp_chunk *c;
+	unsigned int cnt;
+	dma64_t *idal;
+
+	if (*blk) {
+		idal = *blk;
+		*blk += n;
+		return idal;
+	}
+	if (b->chunk_left < n) {
+		cnt = clamp_t(unsigned int, b->chunk_need, n, CP_CHUNK_IDAWS);
+		cp_count_alloc();
+		c = kmalloc(struct_size(c, idaw, cnt), GFP_KERNEL | GFP_DMA);
+		if (!c)
+			return NULL;
+		c->next = b->gen->chunks;
+		b->gen->chunks = c;
+		b->chunk_at = c->idaw;
+		b->chunk_left = cnt;
+	}
+	idal = b->chunk_at;
+	b->chunk_at += n;
+	b->chunk_left -= n;
+	b->chunk_need -= min(n, b->chunk_need);
+	return idal;
+}
+
+/*
+ * Copy the scanned CCW @i into @seg and translate its data, whose IDAWs
+ * cp_prep_ccw() put at @idaw; the IDAL comes from cp_idal_get(@blk).
+ */
+static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
+			unsigned int i, u64 *idaw, dma64_t **blk)
+{
+	const struct cp_scan *s = &b->scan[i];
+	struct ccw1 *host = &seg->host[i];
+	unsigned int npins = b->gen->npins;
+	unsigned int n = s->nidaw, k;
+	int prot = (s->st & CP_ST_IN) ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
+	dma64_t *idal;
+	int ret;
+
+	*host = s->ccw;
+	seg->st[i] = s->st;
+	if (s->st & CP_ST_TIC) {
 		host->cda = 0;		/* linked later */
 		return 0;
 	}
@@ -730,34 +910,25 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 	 */
 	host->flags &= ~CCW_FLAG_IDA;
 	host->cda = virt_to_dma32(host);
-	if ((ccw->flags & CCW_FLAG_SUSPEND) || !ccw->count ||
-	    !(st & (CP_ST_IN | CP_ST_OUT)))
+	if (!n)
 		return 0;
-	if ((st & CP_ST_IN) && (ccw->flags & CCW_FLAG_SKIP))
-		return 0;
-	if (b->data + ccw->count > VFIO_CCW_CP_MAX_DATA)
-		return -EINVAL;
 
-	if (ccw->flags & CCW_FLAG_IDA)
-		n = cp_read_idal(b, ccw, back, idaw);
-	else
-		n = cp_direct_idal(b, ccw, back, idaw);
-	if (n < 0)
-		return n;
-
-	idal = kcalloc(n, sizeof(*idal), GFP_KERNEL | GFP_DMA);
+	idal = cp_idal_get(b, blk, n);
 	if (!idal)
 		return -ENOMEM;
-	if (st & CP_ST_OPT) {
+	if (s->st & CP_ST_OPT) {
 		/* pinned now: a failure only cuts the segment here */
 		ret = cp_pin_idaws(b, idaw, n, prot);
 		if (ret) {
 			cp_gen_unpin_to(b, npins);
-			kfree(idal);
 			return ret;
 		}
 	} else {
 		/* pinned with the whole program by cp_pin_pending() */
+		ret = cp_grow((void **)&b->pend, b->pend_inl, &b->pend_cap,
+			      b->npend + 1, sizeof(*b->pend), 64);
+		if (ret)
+			return ret;
 		b->pend[b->npend++] = (struct cp_pend) {
 			.idal = idal, .n = n, .prot = prot,
 		};
@@ -765,8 +936,7 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 	}
 	for (k = 0; k < n; k++)
 		idal[k] = u64_to_dma64(idaw[k]);
-	seg->idal[i] = idal;
-	b->data += ccw->count;
+	b->data += s->ccw.count;
 	host->flags |= CCW_FLAG_IDA;
 	host->cda = virt_to_dma32(idal);
 	return 0;
@@ -776,41 +946,71 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
  * Read and translate the segment at @addr entered in state @st. Return the
  * new segment's index, -ENOENT when an optional segment came out empty, or
  * -errno.
+ *
+ * The segment is read whole (cp_scan_seg()), then the IDAWs of all its CCWs
+ * (cp_prep_ccw()), so that its block is allocated once, at its size.
  */
 static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 {
 	struct cp_gen *gen = b->gen;
+	unsigned int i, m, off, nidaws = 0;
 	struct cp_seg *seg;
-	unsigned int i;
+	struct ccw1 *host;
+	dma64_t *blk;
+	size_t size;
+	u64 data = 0;
 	int n, ret;
 
 	n = cp_scan_seg(b, addr, st);
 	if (n <= 0)
 		return n ? n : -ENOENT;
+
+	for (m = 0; m < n; m++) {
+		/* sized once for one IDAW a CCW, cp_pin_pending()'s use too */
+		ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap,
+			      nidaws + VFIO_CCW_CP_MAX_IDAWS, sizeof(*b->idaw),
+			      3 * (b->npend_idaws + n) +
+			      VFIO_CCW_CP_MAX_IDAWS);
+		if (ret)
+			return ret;
+		ret = cp_prep_ccw(b, &b->scan[m], b->idaw + nidaws, &data);
+		if (ret < 0) {
+			/* an optional CCW is cut off with the rest */
+			if (ret == -ENOMEM || !(b->scan[m].st & CP_ST_OPT))
+				return ret;
+			break;
+		}
+		b->scan[m].nidaw = ret;
+		nidaws += ret;
+	}
+
 	ret = cp_gen_reserve_seg(gen);
 	if (ret)
 		return ret;
-	seg = &gen->segs[gen->nsegs];
-	memset(seg, 0, sizeof(*seg));
-	seg->host = kcalloc(n + CP_GUARDS, sizeof(*seg->host),
-			    GFP_KERNEL | GFP_DMA);
-	seg->st = kcalloc(n, sizeof(*seg->st), GFP_KERNEL);
-	seg->idal = kcalloc(n, sizeof(*seg->idal), GFP_KERNEL);
-	if (!seg->host || !seg->st || !seg->idal) {
-		kfree(seg->host);
-		kfree(seg->st);
-		kfree(seg->idal);
-		return -ENOMEM;
+	size = (n + CP_GUARDS) * sizeof(*host) + n;
+	if (size + nidaws * sizeof(*blk) > PAGE_SIZE) {
+		b->chunk_need = nidaws;
+		nidaws = 0;
 	}
+	cp_count_alloc();
+	host = kzalloc(size + nidaws * sizeof(*blk), GFP_KERNEL | GFP_DMA);
+	if (!host)
+		return -ENOMEM;
+	seg = &gen->segs[gen->nsegs++];
+	memset(seg, 0, sizeof(*seg));
 	seg->guest = addr;
-	seg->hstart = dma32_to_u32(virt_to_dma32(seg->host));
+	seg->hstart = dma32_to_u32(virt_to_dma32(host));
 	seg->cap = n;
-	gen->nsegs++;
+	seg->host = host;
+	blk = (dma64_t *)(host + n + CP_GUARDS);
+	seg->st = (u8 *)(blk + nidaws);
+	if (!nidaws)
+		blk = NULL;
 
-	for (i = 0; i < n; i++) {
-		ret = cp_xlate_ccw(b, seg, i);
+	for (i = 0, off = 0; i < m; off += b->scan[i++].nidaw) {
+		ret = cp_xlate_ccw(b, seg, i, b->idaw + off, &blk);
 		if (ret) {
-			if (ret == -ENOMEM || !(b->scratch_st[i] & CP_ST_OPT))
+			if (ret == -ENOMEM || !(b->scan[i].st & CP_ST_OPT))
 				return ret;
 			memset(&seg->host[i], 0, sizeof(seg->host[i]));
 			break;
@@ -823,8 +1023,13 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 		const struct ccw1 *ccw = &seg->host[i];
 
 		if (seg->st[i] & CP_ST_TIC) {
+			ret = cp_grow((void **)&b->work, b->work_inl,
+				      &b->work_cap, b->nwork + 1,
+				      sizeof(*b->work), 16);
+			if (ret)
+				return ret;
 			b->work[b->nwork++] = (struct cp_work) {
-				.target = dma32_to_u32(b->scratch[i].cda),
+				.target = dma32_to_u32(b->scan[i].ccw.cda),
 				.seg = gen->nsegs - 1,
 				.idx = i,
 				.st = seg->st[i] & (CP_ST_CHAIN | CP_ST_OPT),
@@ -880,11 +1085,11 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 }
 
 /*
- * Translate the guest program of @cp's ORB from guest address @cpa on into a
- * new generation.
+ * Translate the guest program of @cp's ORB from guest address @cpa on into
+ * @gen, initialised and empty. On error @gen is left empty.
  */
 static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
-		    struct cp_gen **genp)
+		    struct cp_gen *gen)
 {
 	const struct cmd_orb *orb = &cp->orb.cmd;
 	struct cp_build b = {
@@ -894,24 +1099,22 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 		.idaw64 = orb->c64,
 		.bs = orb->c64 && !orb->i2k ? SZ_4K : SZ_2K,
 		.limit = orb->fmt ? 1ULL << 31 : 1ULL << 24,
+		.scan_cap = CP_INL_CCWS,
+		.idaw_cap = CP_INL_IDAWS,
+		.work_cap = CP_INL_WORK,
+		.pend_cap = CP_INL_PEND,
+		.gen = gen,
 	};
 	struct ccw1 *entry;
 	int ret;
 
+	BUILD_BUG_ON(CP_INL_IDAWS < VFIO_CCW_CP_MAX_IDAWS);
 	if (cpa % CP_CCW_SIZE || cpa >= b.limit)
 		return -EINVAL;
-	b.scratch = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, sizeof(*b.scratch),
-				  GFP_KERNEL);
-	b.scratch_st = kmalloc(VFIO_CCW_CP_MAX_CCWS, GFP_KERNEL);
-	b.work = kmalloc_array(VFIO_CCW_CP_MAX_TICS, sizeof(*b.work),
-			       GFP_KERNEL);
-	b.pend = kmalloc_array(VFIO_CCW_CP_MAX_CCWS, sizeof(*b.pend),
-			       GFP_KERNEL);
-	b.gen = kzalloc(sizeof(*b.gen), GFP_KERNEL);
-	if (!b.scratch || !b.scratch_st || !b.work || !b.pend || !b.gen) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	b.scan = b.scan_inl;
+	b.idaw = b.idaw_inl;
+	b.work = b.work_inl;
+	b.pend = b.pend_inl;
 
 	ret = cp_add_seg(&b, cpa, 0);
 	while (ret >= 0 && b.nwork) {
@@ -924,22 +1127,21 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 		ret = -EINVAL;		/* the chain never ends */
 	if (ret >= 0)
 		ret = cp_pin_pending(&b);
-	if (ret < 0)
+	if (ret < 0) {
+		cp_gen_release(cp->ops, cp->ctx, gen);
 		goto out;
+	}
 
-	entry = &b.gen->segs[0].host[0];
-	if (b.gen->segs[0].st[0] & CP_ST_TIC)
+	entry = &gen->segs[0].host[0];
+	if (gen->segs[0].st[0] & CP_ST_TIC)
 		entry = dma32_to_virt(entry->cda);
-	b.gen->entry = entry;
-	*genp = b.gen;
-	b.gen = NULL;
+	gen->entry = entry;
 	ret = 0;
 out:
-	cp_gen_free(cp->ops, cp->ctx, b.gen);
-	kfree(b.pend);
-	kfree(b.work);
-	kfree(b.scratch_st);
-	kfree(b.scratch);
+	cp_ungrow(b.pend, b.pend_inl);
+	cp_ungrow(b.work, b.work_inl);
+	cp_ungrow(b.idaw, b.idaw_inl);
+	cp_ungrow(b.scan, b.scan_inl);
 	return ret;
 }
 
@@ -963,7 +1165,6 @@ int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
 			  const union orb *orb, struct vfio_ccw_cp **cpp)
 {
 	struct vfio_ccw_cp *cp;
-	struct cp_gen *gen;
 	int ret;
 
 	*cpp = NULL;
@@ -972,18 +1173,21 @@ int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
 	if (orb->cmd.orbx || orb->cmd.zero)
 		return -EINVAL;
 
+	cp_count_alloc();
 	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
 	if (!cp)
 		return -ENOMEM;
 	cp->ops = ops;
 	cp->ctx = ctx;
 	cp->orb = *orb;
-	ret = cp_build(cp, dma32_to_u32(orb->cmd.cpa), &gen);
+	cp_gen_init(&cp->gen0);
+	cp->gen0.embedded = true;
+	ret = cp_build(cp, dma32_to_u32(orb->cmd.cpa), &cp->gen0);
 	if (ret) {
 		kfree(cp);
 		return ret;
 	}
-	RCU_INIT_POINTER(cp->gen, gen);
+	RCU_INIT_POINTER(cp->gen, &cp->gen0);
 	*cpp = cp;
 	return 0;
 }
@@ -1119,6 +1323,19 @@ bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_overlaps);
 
+/*
+ * Can the channel be suspended at host CCW @idx of @seg? An S-flagged CCW,
+ * or a slot already redirected by a prepare whose RSCH did not happen (a
+ * new prepare then starts from it again); not a redirected slot the
+ * channel has left (vfio_ccw_cp_resumed()).
+ */
+static bool cp_is_slot(const struct cp_seg *seg, unsigned int idx)
+{
+	if (seg->st[idx] & CP_ST_REDIR)
+		return !(seg->st[idx] & CP_ST_DONE);
+	return seg->host[idx].flags & CCW_FLAG_SUSPEND;
+}
+
 /* The suspension slot of @gen for SCSW CCW address @cpa, or NULL. */
 static struct cp_seg *cp_find_slot(struct cp_gen *gen, u32 cpa,
 				   unsigned int *idx)
@@ -1128,13 +1345,11 @@ static struct cp_seg *cp_find_slot(struct cp_gen *gen, u32 cpa,
 
 	/* The architecture's rule: the suspended CCW's address plus 8 */
 	seg = cp_find_host(gen, cpa - CP_CCW_SIZE, idx);
-	if (seg && ((seg->host[*idx].flags & CCW_FLAG_SUSPEND) ||
-		    (seg->st[*idx] & CP_ST_REDIR)))
+	if (seg && cp_is_slot(seg, *idx))
 		return seg;
 	/* Tolerated: the suspended CCW's own address */
 	seg = cp_find_host(gen, cpa, idx);
-	if (seg && ((seg->host[*idx].flags & CCW_FLAG_SUSPEND) ||
-		    (seg->st[*idx] & CP_ST_REDIR)))
+	if (seg && cp_is_slot(seg, *idx))
 		return seg;
 	/*
 	 * A channel subsystem that leaves the CCW address alone (QEMU's
@@ -1181,9 +1396,16 @@ int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa)
 	seg = cp_find_slot(old, cpa, &idx);
 	if (!seg)
 		return -EINVAL;
-	ret = cp_build(cp, seg->guest + idx * CP_CCW_SIZE, &new);
-	if (ret)
+	cp_count_alloc();
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	cp_gen_init(new);
+	ret = cp_build(cp, seg->guest + idx * CP_CCW_SIZE, new);
+	if (ret) {
+		kfree(new);
 		return ret;
+	}
 	ret = cp_gen_reserve_seg(new);
 	if (ret) {
 		cp_gen_free(cp->ops, cp->ctx, new);
@@ -1192,8 +1414,7 @@ int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa)
 
 	/* From here on nothing fails. Move the slot's segment over. */
 	kept = &new->segs[new->nsegs++];
-	*kept = *seg;
-	kept->idal = NULL;		/* the IDALs stay with @old */
+	*kept = *seg;			/* chunked IDALs stay with @old */
 	seg->host = NULL;
 	seg->st = NULL;
 	for (i = 0; i < kept->cap + CP_GUARDS; i++)
@@ -1213,6 +1434,33 @@ int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_prepare_resume);
+
+/**
+ * vfio_ccw_cp_resumed() - the channel has resumed the program
+ * @cp: the program, or NULL
+ *
+ * Called once RESUME SUBCHANNEL was accepted (cc 0): the channel has left
+ * the slot that vfio_ccw_cp_prepare_resume() redirected, so that slot is no
+ * longer a suspension point. Without this, a channel subsystem that leaves
+ * the SCSW CCW address at the old slot when the program suspends again
+ * (QEMU's does) would make the next prepare start over from the old slot
+ * and free the translation the channel is suspended in. The caller
+ * serialises this with vfio_ccw_cp_prepare_resume().
+ */
+void vfio_ccw_cp_resumed(struct vfio_ccw_cp *cp)
+{
+	struct cp_gen *gen;
+	unsigned int i, j;
+
+	if (!cp)
+		return;
+	gen = rcu_dereference_protected(cp->gen, 1);
+	for (i = 0; i < gen->nsegs; i++)
+		for (j = 0; j < gen->segs[i].nr; j++)
+			if (gen->segs[i].st[j] & CP_ST_REDIR)
+				gen->segs[i].st[j] |= CP_ST_DONE;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_resumed);
 
 /**
  * vfio_ccw_cp_pinned() - pages the program keeps pinned

@@ -123,6 +123,7 @@ void vfio_ccw_cp_build_orb(const struct vfio_ccw_cp *cp, u32 intparm,
 u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa);
 bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len);
 int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa);
+void vfio_ccw_cp_resumed(struct vfio_ccw_cp *cp);
 unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp);
 
 #if IS_ENABLED(CONFIG_KUNIT)

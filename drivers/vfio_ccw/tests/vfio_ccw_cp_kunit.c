@@ -1372,6 +1372,57 @@ static void cp_test_resume_error(struct kunit *test)
 	expect_no_pins(test, g);
 }
 
+/*
+ * Resumed, then suspended again while the SCSW still shows the first
+ * suspension point (QEMU's channel subsystem leaves the CCW address alone):
+ * once vfio_ccw_cp_resumed() says the channel left the first slot, the next
+ * prepare must start from where the program is suspended now, not from the
+ * old slot (which would free the translation the channel stands in).
+ */
+static void cp_test_resume_stale_cpa(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *slot2, *t;
+	union orb orb;
+	u32 stale;
+
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_SUSPEND | CCW_FLAG_CC, 1, 0);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = host_entry(cp);
+	stale = virt_to_phys(slot) + 8;
+
+	/* the guest clears S and adds a CCW that suspends again */
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_SUSPEND | CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 16, CMD_WRITE, 0, 16, D1);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, stale), 0);
+	vfio_ccw_cp_resumed(cp);
+	slot2 = find_suspended(test, dma32_to_virt(slot->cda));
+	KUNIT_ASSERT_NOT_NULL(test, slot2);
+
+	/* suspended at PROG + 8 now, reported with the stale address */
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, stale), 0);
+	/*
+	 * Redirected where the channel stands, the second slot, to a copy
+	 * from the (refetched) suspended CCW on; that copy is the current
+	 * translation, so its addresses map back to the guest's.
+	 */
+	KUNIT_EXPECT_EQ(test, slot2->cmd_code, CCW_CMD_TIC);
+	t = dma32_to_virt(slot2->cda);
+	KUNIT_EXPECT_EQ(test, t[0].cmd_code, CCW_CMD_NOOP);
+	KUNIT_EXPECT_EQ(test, t[1].cmd_code, CMD_WRITE);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			PROG + 16);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
 static void cp_test_resume_twice(struct kunit *test)
 {
 	struct fake_guest *g = test->priv;
@@ -1476,6 +1527,110 @@ static void cp_test_resume_ambiguous(struct kunit *test)
 	expect_no_pins(test, g);
 }
 
+/*
+ * The cost of a translation follows the program, not the limits: count the
+ * allocations of translating (and freeing) a one-CCW SENSE ID and programs
+ * of 64 and 250 CCWs with an IDAL per CCW, and bound them.
+ */
+#define ALLOCS_ONE	2
+#define ALLOCS_64	6
+
+static long cp_count_translate(struct kunit *test, struct fake_guest *g,
+			       const union orb *orb, unsigned int nr)
+{
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *h;
+	long before, allocs;
+	unsigned int i;
+
+	before = atomic_long_read(&vfio_ccw_cp_nr_allocs);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, orb, &cp),
+			0);
+	allocs = atomic_long_read(&vfio_ccw_cp_nr_allocs) - before;
+	h = host_entry(cp);
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_EQ(test, h[i].count, nr > 1 ? 16 : 8);
+		KUNIT_EXPECT_TRUE(test, h[i].flags & CCW_FLAG_IDA);
+	}
+	if (nr == 1)
+		check_equivalent(g, cp, orb);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vfio_ccw_cp_nr_allocs) - before,
+			allocs);
+	return allocs;
+}
+
+/* @nr chained CCWs at PROG, CCW i through its IDAW at PROG + 0x800 + 8 i */
+static u64 allocs_data(unsigned int i)
+{
+	static const u64 data[] = { D0, D1, D2, D3 };
+
+	return data[i % 4] + (i * 64) % PAGE_SIZE;
+}
+
+static void allocs_chain(struct fake_guest *g, union orb *orb,
+			 unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		u64 idal = PROG + 0x800 + i * 8;
+
+		ccw1(g, PROG + i * 8, i & 1 ? CMD_READ : CMD_WRITE,
+		     CCW_FLAG_IDA | (i + 1 < nr ? CCW_FLAG_CC : 0), 16, idal);
+		idaw2(g, idal, allocs_data(i));
+	}
+	orb_fmt1(orb, PROG);
+	orb->cmd.c64 = 1;
+}
+
+static void allocs_check_idaws(struct kunit *test, struct fake_guest *g,
+			       const union orb *orb, unsigned int nr)
+{
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *h;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, orb, &cp),
+			0);
+	h = host_entry(cp);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ(test, host_idaw(&h[i], 0),
+				fg_phys(g, allocs_data(i)));
+	KUNIT_EXPECT_EQ(test, h[nr].cmd_code, 0);	/* the guard */
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 4);
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
+static void cp_test_allocs(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	union orb orb;
+	long one, n64, n250;
+
+	ccw1(g, PROG, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8, D1 + 0x10);
+	orb_fmt1(&orb, PROG);
+	one = cp_count_translate(test, g, &orb, 1);
+
+	allocs_chain(g, &orb, 64);
+	n64 = cp_count_translate(test, g, &orb, 64);
+	allocs_check_idaws(test, g, &orb, 64);
+
+	/* CCWs and IDALs beyond a page: the IDALs go to chunks */
+	allocs_chain(g, &orb, 250);
+	n250 = cp_count_translate(test, g, &orb, 250);
+	allocs_check_idaws(test, g, &orb, 250);
+
+	kunit_info(test,
+		   "allocations per translation: 1 CCW %ld, 64 CCWs %ld, 250 CCWs %ld\n",
+		   one, n64, n250);
+	KUNIT_EXPECT_LE(test, one, ALLOCS_ONE);
+	KUNIT_EXPECT_LE(test, n64, ALLOCS_64);
+	KUNIT_EXPECT_LE(test, n250, ALLOCS_64 + 4);
+}
+
 static struct kunit_case cp_test_cases[] = {
 	KUNIT_CASE_PARAM(cp_test_program, cp_cases_gen_params),
 	KUNIT_CASE(cp_test_null),
@@ -1484,8 +1639,10 @@ static struct kunit_case cp_test_cases[] = {
 	KUNIT_CASE(cp_test_resume),
 	KUNIT_CASE(cp_test_resume_error),
 	KUNIT_CASE(cp_test_resume_twice),
+	KUNIT_CASE(cp_test_resume_stale_cpa),
 	KUNIT_CASE(cp_test_resume_tic),
 	KUNIT_CASE(cp_test_resume_ambiguous),
+	KUNIT_CASE(cp_test_allocs),
 	{}
 };
 
