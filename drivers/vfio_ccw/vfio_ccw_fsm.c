@@ -7,6 +7,7 @@
  */
 #include <linux/cleanup.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -296,6 +297,126 @@ void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_cleanup);
 
+/**
+ * vfio_ccw_fsm_fence() - fence a range that a dma_unmap is releasing
+ * @private: the device
+ * @iova: start of the range (a whole vfio type1 mapping)
+ * @length: its length
+ *
+ * From now until the fence is dropped, a translation that would pin or
+ * read guest memory in the range fails with -EFAULT without touching it:
+ * vfio type1 removes the mapping only after dma_unmap returned and only if
+ * nothing in it is pinned then. The device has one fence; a dma_unmap of
+ * another range replaces it (type1 handles mappings one at a time, so the
+ * previous one is gone). It is dropped when it expires
+ * (%VFIO_CCW_FENCE_TIMEOUT after the latest call), when an access to the
+ * range finds it unmapped, and by open and close.
+ */
+void vfio_ccw_fsm_fence(struct vfio_ccw_private *private, u64 iova,
+			u64 length)
+{
+	guard(spinlock_irq)(private->lock);
+	private->fence_iova = iova;
+	private->fence_len = length;
+	private->fence_until = jiffies + VFIO_CCW_FENCE_TIMEOUT;
+	private->fence_seq++;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_fence);
+
+static void vfio_ccw_fence_drop_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	private->fence_len = 0;
+	private->fence_seq++;
+}
+
+/**
+ * vfio_ccw_fence_hit_locked() - does an access fall into the fence?
+ * @private: the device
+ * @iova: start of the access
+ * @length: its length
+ *
+ * Caller holds &vfio_ccw_private.lock. An expired fence is dropped.
+ *
+ * Return: true if [@iova, @iova + @length) overlaps a live fence.
+ */
+bool vfio_ccw_fence_hit_locked(struct vfio_ccw_private *private, u64 iova,
+			       u64 length)
+{
+	lockdep_assert_held(private->lock);
+	if (!private->fence_len)
+		return false;
+	if (time_after(jiffies, private->fence_until)) {
+		vfio_ccw_fence_drop_locked(private);
+		return false;
+	}
+	return iova < private->fence_iova + private->fence_len &&
+	       private->fence_iova < iova + length;
+}
+
+/*
+ * Check an access of a translation against the fence. A fenced access
+ * first looks whether the memory is still mapped (a read of one byte,
+ * which pins nothing): if not, the unmap is complete, the fence has done
+ * its job and is dropped, and the access goes on (and fails on its own).
+ */
+static int vfio_ccw_fence_check(struct vfio_ccw_private *private, u64 iova,
+				u64 length)
+{
+	unsigned long seq;
+	u8 probe;
+
+	scoped_guard(spinlock_irq, private->lock) {
+		if (!vfio_ccw_fence_hit_locked(private, iova, length))
+			return 0;
+		seq = private->fence_seq;
+	}
+	if (!private->dma->read(private, iova, &probe, 1))
+		return -EFAULT;
+	scoped_guard(spinlock_irq, private->lock) {
+		if (private->fence_seq == seq)
+			vfio_ccw_fence_drop_locked(private);
+	}
+	return 0;
+}
+
+/* Translation reaches guest memory through the fence, then @private->dma. */
+static int vfio_ccw_fenced_pin(void *ctx, u64 iova, int npage, int prot,
+			       struct page **pages)
+{
+	struct vfio_ccw_private *private = ctx;
+	int ret;
+
+	ret = vfio_ccw_fence_check(private, iova, (u64)npage << PAGE_SHIFT);
+	if (ret)
+		return ret;
+	return private->dma->pin(private, iova, npage, prot, pages);
+}
+
+static void vfio_ccw_fenced_unpin(void *ctx, u64 iova, int npage)
+{
+	struct vfio_ccw_private *private = ctx;
+
+	private->dma->unpin(private, iova, npage);
+}
+
+static int vfio_ccw_fenced_read(void *ctx, u64 iova, void *buf, size_t len)
+{
+	struct vfio_ccw_private *private = ctx;
+	int ret;
+
+	ret = vfio_ccw_fence_check(private, iova, len);
+	if (ret)
+		return ret;
+	return private->dma->read(private, iova, buf, len);
+}
+
+static const struct vfio_ccw_dma_ops vfio_ccw_fenced_dma_ops = {
+	.pin = vfio_ccw_fenced_pin,
+	.unpin = vfio_ccw_fenced_unpin,
+	.read = vfio_ccw_fenced_read,
+};
+
 /* Issue the translated start, or drop it; see the start protocol. */
 static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 				       struct vfio_ccw_cp **cpp, int ret)
@@ -355,6 +476,7 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 {
 	struct vfio_ccw_cp *cp = NULL;
+	u64 seq;
 	int ret;
 
 	/* Refuse a second start at once, without waiting for io_mutex. */
@@ -363,13 +485,26 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 		if (ret)
 			return ret;
 		private->overtaken = false;
-		private->xlate_seq++;
+		seq = ++private->xlate_seq;
 		private->xlate_revoked = false;
 	}
 	guard(mutex)(&private->io_mutex);
 	vfio_ccw_free_retired(private);
+	/*
+	 * A reset that held io_mutex dropped this start; a later start may
+	 * own CP_PROCESSING now (it has another number): leave it alone.
+	 */
+	scoped_guard(spinlock_irq, private->lock) {
+		if (private->state == VFIO_CCW_STATE_NOT_OPER ||
+		    private->state == VFIO_CCW_STATE_STANDBY)
+			return -ENODEV;
+		if (private->xlate_seq != seq ||
+		    private->state != VFIO_CCW_STATE_CP_PROCESSING)
+			return -EBUSY;
+	}
 
-	ret = vfio_ccw_cp_translate(private->dma, private, orb, &cp);
+	ret = vfio_ccw_cp_translate(&vfio_ccw_fenced_dma_ops, private, orb,
+				    &cp);
 
 	scoped_guard(spinlock_irq, private->lock)
 		ret = vfio_ccw_start_issue_locked(private, &cp, ret);
@@ -496,6 +631,9 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_cancel);
  * Only a suspended start can be resumed. The program is re-read from the
  * suspension point (vfio_ccw_cp_prepare_resume()) before RSCH. May sleep.
  *
+ * When the program's memory is gone (-EFAULT), the program is cleared: its
+ * final interrupt ends it and releases its pages.
+ *
  * Return: 0, -EBUSY (nothing suspended, cc 1/2), -ENODEV (cc 3, not
  * operational, not open), or an errno of the re-translation.
  */
@@ -526,15 +664,26 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 
 	guard(spinlock_irq)(private->lock);
 	private->resuming = false;
+	if (private->state != VFIO_CCW_STATE_CP_PENDING || private->cp != cp)
+		return ret ?: -EBUSY;
+	if (!ret && private->xlate_revoked)
+		ret = -EFAULT;
+	if (ret == -EFAULT) {
+		/*
+		 * The program's memory is gone (unmapped, or being unmapped):
+		 * it can never be resumed. Clear it, so that its final
+		 * interrupt retires it and its pins go (vfio type1 does not
+		 * call dma_unmap for a range without pins, such as CCWs).
+		 */
+		vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
+	}
 	if (ret)
 		return ret;
-	if (private->state != VFIO_CCW_STATE_CP_PENDING || private->cp != cp)
-		return -EBUSY;
-	if (private->xlate_revoked)
-		return -EFAULT;
 	ret = vfio_ccw_cc_to_errno(private->hw->rsch(private));
 	if (ret)
 		return ret;
+	/* The channel left the suspension slot: it is no suspension point. */
+	vfio_ccw_cp_resumed(cp);
 	private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
 	atomic64_inc(&private->stats.resumes);
 	return 0;
@@ -583,7 +732,7 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 			     const struct irb *hirb)
 {
 	struct irb irb = *hirb;
-	u32 fctl, actl, stctl;
+	u32 fctl, actl, stctl, cpa;
 	bool final;
 
 	lockdep_assert_held(private->lock);
@@ -602,12 +751,14 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 		return;
 	}
 
-	if (private->cp && fctl) {
-		u32 cpa = dma32_to_u32(irb.scsw.cmd.cpa);
-
-		cpa = vfio_ccw_cp_guest_cpa(private->cp, cpa);
-		irb.scsw.cmd.cpa = u32_to_dma32(cpa);
-	}
+	/*
+	 * Only a solicited interrupt's CCW address can be one of our copies;
+	 * whatever else the channel stored is a host address: never let it
+	 * reach user space (0 when it is not in the published program).
+	 */
+	cpa = fctl ? vfio_ccw_cp_guest_cpa(private->cp,
+					  dma32_to_u32(irb.scsw.cmd.cpa)) : 0;
+	irb.scsw.cmd.cpa = u32_to_dma32(cpa);
 	memcpy(private->io_region.irb_area, &irb, sizeof(irb));
 	private->irb = irb;
 	private->irq_seq++;
@@ -742,6 +893,7 @@ static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
 		return ret;
 	memset(&private->io_region, 0, sizeof(private->io_region));
 	memset(&private->irb, 0, sizeof(private->irb));
+	vfio_ccw_fence_drop_locked(private);
 	private->irq_seq = 0;
 	private->functions = 0;
 	private->overtaken = false;
@@ -760,6 +912,7 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 {
 	int ret = 0;
 
+	lockdep_assert_held(&private->io_mutex);
 	lockdep_assert_held(private->lock);
 	if (private->state != VFIO_CCW_STATE_NOT_OPER)
 		ret = private->hw->disable(private);
@@ -769,8 +922,18 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 		dev_warn_ratelimited(private->vdev.dev,
 				     "vfio_ccw: cannot disable subchannel: %d\n",
 				     ret);
+	/*
+	 * A start that entered CP_PROCESSING after the first look of
+	 * vfio_ccw_close_mutexed() waits for io_mutex, which the caller
+	 * holds: drop it, or CLOSE (and a reset's OPEN) would be refused.
+	 */
+	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
+		private->overtaken = true;
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+	}
 	*cpp = vfio_ccw_detach_locked(private);
 	private->functions = 0;
+	vfio_ccw_fence_drop_locked(private);
 	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CLOSE);
 	return reopen ? vfio_ccw_open_locked(private) : 0;
 }
@@ -852,13 +1015,22 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_close);
  * @private: the device
  *
  * Works from every state but NOT_OPER, under one hold of io_mutex, so no
- * request can slip in between. May sleep.
+ * request can slip in between. A start in flight loses: one being
+ * translated is waited for (io_mutex), then cleared with what it issued;
+ * one still waiting for io_mutex is dropped and fails with -EBUSY. May
+ * sleep.
  *
- * Return: 0, -ENODEV (not operational), or the errno of enabling.
+ * Return: 0, -ENODEV (not operational), -EIO (the subchannel could not be
+ * enabled again).
  */
 int vfio_ccw_fsm_reset(struct vfio_ccw_private *private)
 {
+	int ret;
+
 	guard(mutex)(&private->io_mutex);
-	return vfio_ccw_close_mutexed(private, true);
+	ret = vfio_ccw_close_mutexed(private, true);
+	if (ret && ret != -ENODEV)
+		ret = -EIO;
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_reset);

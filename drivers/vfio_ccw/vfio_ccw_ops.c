@@ -38,10 +38,12 @@ static void vfio_ccw_pinned_add(struct vfio_ccw_private *private, int npage)
  */
 struct vfio_ccw_pin {
 	struct list_head node;
+	struct list_head unpin;	/* on the list of its releasing thread */
 	u64 iova;
 	int npage;
 	u64 tag;		/* translation that pinned it */
 	bool pinning;		/* vfio_pin_pages() still running */
+	bool releasing;		/* its owner's vfio_unpin_pages() running */
 };
 
 static int vfio_ccw_dma_pin(void *ctx, u64 iova, int npage, int prot,
@@ -57,10 +59,21 @@ static int vfio_ccw_dma_pin(void *ctx, u64 iova, int npage, int prot,
 	rec->iova = iova;
 	rec->npage = npage;
 	rec->pinning = true;
-	scoped_guard(spinlock_irq, private->lock)
+	/*
+	 * Look at the fence and record the pin under one hold of @lock: a
+	 * dma_unmap either fenced the range before (no pin) or finds this
+	 * record and waits for it, then releases it.
+	 */
+	scoped_guard(spinlock_irq, private->lock) {
+		if (vfio_ccw_fence_hit_locked(private, iova,
+					      (u64)npage << PAGE_SHIFT)) {
+			kfree(rec);
+			return -EFAULT;
+		}
 		rec->tag = private->xlate_seq;
-	scoped_guard(spinlock_irq, &private->pin_lock)
+		guard(spinlock)(&private->pin_lock);
 		list_add_tail(&rec->node, &private->pins);
+	}
 
 	ret = vfio_pin_pages(&private->vdev, iova, npage, prot, pages);
 
@@ -102,16 +115,31 @@ static void vfio_ccw_dma_unpin(void *ctx, u64 iova, int npage)
 	struct vfio_ccw_pin *rec, *tmp;
 	LIST_HEAD(list);
 
-	/* Extents that dma_unmap revoked are gone from the list already. */
+	/*
+	 * Extents that dma_unmap revoked are gone from the list already.
+	 * The others stay on it, marked, until they are unpinned: a
+	 * dma_unmap meanwhile waits for them (type1 would find them still
+	 * pinned when we return).
+	 */
 	scoped_guard(spinlock_irq, &private->pin_lock) {
-		list_for_each_entry_safe(rec, tmp, &private->pins, node) {
-			if (rec->pinning || rec->iova < iova ||
+		list_for_each_entry(rec, &private->pins, node) {
+			if (rec->pinning || rec->releasing || rec->iova < iova ||
 			    rec->iova + ((u64)rec->npage << PAGE_SHIFT) > end)
 				continue;
-			list_move_tail(&rec->node, &list);
+			rec->releasing = true;
+			list_add_tail(&rec->unpin, &list);
 		}
 	}
-	vfio_ccw_pins_release(private, &list);
+	list_for_each_entry(rec, &list, unpin) {
+		vfio_unpin_pages(&private->vdev, rec->iova, rec->npage);
+		atomic64_sub(rec->npage, &private->stats.pinned);
+	}
+	scoped_guard(spinlock_irq, &private->pin_lock) {
+		list_for_each_entry(rec, &list, unpin)
+			list_del(&rec->node);
+	}
+	list_for_each_entry_safe(rec, tmp, &list, unpin)
+		kfree(rec);
 }
 
 static bool vfio_ccw_pin_overlaps(const struct vfio_ccw_pin *rec, u64 iova,
@@ -129,7 +157,8 @@ static bool vfio_ccw_pins_settled(struct vfio_ccw_private *private, u64 iova,
 
 	guard(spinlock_irq)(&private->pin_lock);
 	list_for_each_entry(rec, &private->pins, node)
-		if (rec->pinning && vfio_ccw_pin_overlaps(rec, iova, length))
+		if ((rec->pinning || rec->releasing) &&
+		    vfio_ccw_pin_overlaps(rec, iova, length))
 			return false;
 	return true;
 }
@@ -153,7 +182,8 @@ static bool vfio_ccw_pins_revoke(struct vfio_ccw_private *private, u64 iova,
 		   private->resuming;
 	guard(spinlock)(&private->pin_lock);
 	list_for_each_entry_safe(rec, tmp, &private->pins, node) {
-		if (rec->pinning || !vfio_ccw_pin_overlaps(rec, iova, length))
+		if (rec->pinning || rec->releasing ||
+		    !vfio_ccw_pin_overlaps(rec, iova, length))
 			continue;
 		if (inflight && rec->tag == private->xlate_seq)
 			private->xlate_revoked = true;
@@ -570,8 +600,21 @@ static void vfio_ccw_request(struct vfio_device *vdev, unsigned int count)
  * So: never wait for a thread that may need the iommu's locks (no
  * io_mutex); stop a published program that uses the range, then release
  * every pin in the range ourselves. Pins still being made are waited for,
- * bounded: one blocked on the iommu lock has not pinned anything yet.
+ * bounded: one blocked on the iommu lock has not pinned anything yet. The
+ * range is fenced first, so that no translation pins in it again before
+ * type1 has removed the mapping (it BUG()s after ten such rounds).
  */
+/* Wait, bounded (0.1-0.2 s), until no pin or unpin in the range runs. */
+static void vfio_ccw_pins_settle(struct vfio_ccw_private *private, u64 iova,
+				 u64 length)
+{
+	int i;
+
+	for (i = 0; i < 100 && !vfio_ccw_pins_settled(private, iova, length);
+	     i++)
+		usleep_range(1000, 2000);
+}
+
 static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova,
 			       u64 length)
 {
@@ -579,15 +622,19 @@ static void vfio_ccw_dma_unmap(struct vfio_device *vdev, u64 iova,
 	LIST_HEAD(list);
 	int i;
 
-	for (i = 0; i < 100 && !vfio_ccw_pins_settled(private, iova, length);
-	     i++)
-		usleep_range(1000, 2000);
+	/* No new pin or read in the range from now on (see the fence). */
+	vfio_ccw_fsm_fence(private, iova, length);
+	vfio_ccw_pins_settle(private, iova, length);
 	for (i = 0; i < 4; i++) {
 		vfio_ccw_fsm_dma_unmap(private, iova, length);
 		if (vfio_ccw_pins_revoke(private, iova, length, &list))
 			break;
 	}
 	vfio_ccw_pins_release(private, &list);
+	/* A program retired meanwhile may be unpinning right now. */
+	vfio_ccw_pins_settle(private, iova, length);
+	/* type1 removes the mapping after we return: the fence starts now. */
+	vfio_ccw_fsm_fence(private, iova, length);
 }
 
 static const struct vfio_device_ops vfio_ccw_dev_ops = {

@@ -50,6 +50,12 @@ union scsw;
 /* Bounded wait for a final interrupt after a clear (dma_unmap, close). */
 #define VFIO_CCW_CLEAR_TIMEOUT	(3 * HZ)
 
+/*
+ * Lifetime of a dma_unmap fence after the last dma_unmap call for its
+ * range returned (see "dma_unmap" in vfio-ccw-locking.rst).
+ */
+#define VFIO_CCW_FENCE_TIMEOUT	(HZ / 10)
+
 /**
  * enum vfio_ccw_err_idx - buckets of the error counters
  * @VFIO_CCW_ERR_EINVAL: -EINVAL
@@ -158,6 +164,10 @@ struct vfio_ccw_parent {
  *             preparation); pins are tagged with it
  * @xlate_revoked: [lock] dma_unmap revoked a pin of translation @xlate_seq
  * @resuming: [lock] a resume is being prepared
+ * @fence_iova: [lock] start of the range a dma_unmap is releasing
+ * @fence_len: [lock] length of that range; 0 when there is no fence
+ * @fence_until: [lock] jiffies after which the fence no longer counts
+ * @fence_seq: [lock] bumped whenever the fence is set or dropped
  * @pin_lock: protects @pins; nests inside @lock
  * @pins: [pin_lock] extents pinned through &vfio_ccw_vfio_dma_ops
  * @wait: woken after every final interrupt and every program detach
@@ -194,6 +204,10 @@ struct vfio_ccw_private {
 	u64 xlate_seq;
 	bool xlate_revoked;
 	bool resuming;
+	u64 fence_iova;
+	u64 fence_len;
+	unsigned long fence_until;
+	unsigned long fence_seq;
 	spinlock_t pin_lock;		/* see above */
 	struct list_head pins;
 
@@ -222,6 +236,10 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
 bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
 			    u64 length);
+void vfio_ccw_fsm_fence(struct vfio_ccw_private *private, u64 iova,
+			u64 length);
+bool vfio_ccw_fence_hit_locked(struct vfio_ccw_private *private, u64 iova,
+			       u64 length);
 int vfio_ccw_cc_to_errno(int cc);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool vfio_ccw_irq_is_final(const union scsw *scsw);

@@ -33,7 +33,9 @@
  *             selects the function: clear, else halt, else start (halt and
  *             clear only when %VFIO_CCW_FEAT_IO_HALT_CLEAR is offered)
  * @irb_area: the interruption-response block of the last interrupt, with
- *            the CCW address translated back to the guest's address
+ *            the CCW address translated back to the guest's address (0
+ *            when it designates no CCW of the guest's program, and in
+ *            unsolicited status); the bytes behind the 64-byte IRB are 0
  * @ret_code: 0 or a negative errno: the result of the last write
  *
  * Size 124 bytes. A write must cover the whole region at offset 0: a
@@ -54,7 +56,8 @@
  * - %EOPNOTSUPP: transport mode (an ORB with the transport bit), or halt
  *   or clear on a driver that does not offer them here.
  * - %EFAULT: the user buffer or a guest address of the program cannot be
- *   accessed.
+ *   accessed, or lies in a DMA mapping being unmapped (for at most 100 ms
+ *   after the unmap; see Documentation/s390/vfio-ccw.rst).
  * - %ENOMEM: no memory for the translated program.
  */
 struct ccw_io_region {
@@ -91,7 +94,10 @@ struct ccw_io_region {
  *   command, several commands at once.
  * - %EBUSY: condition code 1 or 2 (for RSCH also: nothing is suspended).
  * - %ENODEV: condition code 3, or the device is gone.
- * - %EFAULT: the user buffer cannot be read.
+ * - %EFAULT: the user buffer cannot be read; for RSCH also: the program's
+ *   CCWs or pages cannot be read or pinned again (unmapped), in which case
+ *   the suspended program is cleared (a final interrupt follows).
+ * - RSCH only: %EINVAL, %ENOMEM as for a start (re-translation).
  */
 struct ccw_cmd_region {
 	__u32 command;
@@ -150,14 +156,17 @@ struct ccw_crw_region {
 
 /**
  * struct ccw_status_region - the status region (extension)
- * @irb_area: the IRB of the latest interrupt, CCW address translated back
- *            to the guest's; all zeros before the first interrupt
+ * @irb_area: the IRB of the latest interrupt, as in &ccw_io_region (CCW
+ *            address translated back to the guest's, 0 when unknown);
+ *            all zeros before the first interrupt
  * @irq_seq: the number of interrupts delivered since the device was opened;
  *           it only grows. It is updated, together with @irb_area, before
  *           the I/O eventfd is signalled, so a reader that saw the eventfd
  *           sees the IRB of that interrupt or of a later one.
  * @state: the driver's state, one of VFIO_CCW_STATUS_*
- * @functions: the functions in progress, VFIO_CCW_FUNC_* bits
+ * @functions: the functions in progress, VFIO_CCW_FUNC_* bits; a
+ *             suspension raises no interrupt, so %VFIO_CCW_FUNC_SUSPENDED
+ *             is taken from a STORE SUBCHANNEL at the time of the read
  * @reserved: 0
  *
  * Region type VFIO_REGION_TYPE_CCW, subtype VFIO_REGION_SUBTYPE_CCW_STATUS,

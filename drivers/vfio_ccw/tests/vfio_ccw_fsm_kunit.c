@@ -37,6 +37,11 @@ struct fsm_ctx {
 	struct schib schib;		/* what stsch stores */
 	/* deliver a final interrupt after csch, from a work item */
 	bool irq_on_csch;
+	/* the guest memory is unmapped: pins and reads fail */
+	bool gone;
+	/* a start enters CP_PROCESSING as the subchannel is disabled */
+	bool start_on_disable;
+	int enable_ret;
 	struct work_struct irq_work;
 };
 
@@ -89,12 +94,19 @@ static int fake_stsch(struct vfio_ccw_private *p, struct schib *schib)
 static int fake_enable(struct vfio_ccw_private *p, u32 intparm)
 {
 	to_ctx(p)->enables++;
-	return 0;
+	return to_ctx(p)->enable_ret;
 }
 
 static int fake_disable(struct vfio_ccw_private *p)
 {
-	to_ctx(p)->disables++;
+	struct fsm_ctx *ctx = to_ctx(p);
+
+	ctx->disables++;
+	/* what a racing start request does just before (lock held) */
+	if (ctx->start_on_disable) {
+		ctx->start_on_disable = false;
+		vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_START);
+	}
 	return 0;
 }
 
@@ -116,7 +128,8 @@ static int fake_pin(void *c, u64 iova, int npage, int prot,
 	struct fsm_ctx *ctx = to_ctx(private);
 	int i;
 
-	if (iova + ((u64)npage << PAGE_SHIFT) > FAKE_PAGES * PAGE_SIZE)
+	if (ctx->gone ||
+	    iova + ((u64)npage << PAGE_SHIFT) > FAKE_PAGES * PAGE_SIZE)
 		return -EFAULT;
 	for (i = 0; i < npage; i++)
 		pages[i] = virt_to_page(ctx->mem + iova + i * PAGE_SIZE);
@@ -137,7 +150,7 @@ static int fake_read(void *c, u64 iova, void *buf, size_t len)
 	ctx->reads++;
 	if (ctx->on_read && ctx->reads == 1)
 		ctx->on_read_ret = ctx->on_read(private);
-	if (iova + len > FAKE_PAGES * PAGE_SIZE)
+	if (ctx->gone || iova + len > FAKE_PAGES * PAGE_SIZE)
 		return -EFAULT;
 	memcpy(buf, ctx->mem + iova, len);
 	return 0;
@@ -614,6 +627,163 @@ static void fsm_test_dma_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 }
 
+/*
+ * Only the CCWs of a published program are unmapped (its data lies
+ * elsewhere): the program is cleared as when its pins are unmapped.
+ */
+static void fsm_test_dma_unmap_ccws(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	/* the CCW is in page 0, the data in page 1 */
+	ctx->irq_on_csch = true;
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_dma_unmap(&ctx->priv, 0,
+						       PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
+	flush_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+}
+
+/*
+ * RSCH of a suspended program whose CCWs are gone (vfio type1 does not
+ * call dma_unmap for memory without pins): EFAULT, and the program is
+ * cleared so that its pages are released.
+ */
+static void fsm_test_resume_memory_gone(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	union orb orb;
+
+	open_dev(test, ctx);
+	ctx->mem[PROG_IOVA + 1] |= CCW_FLAG_SUSPEND;
+	make_orb(&orb);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SUSPENDED;
+	ctx->gone = true;
+	ctx->irq_on_csch = true;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_RSCH], 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
+	flush_work(&ctx->irq_work);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	flush_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+}
+
+/* A fenced range is neither pinned nor read until the fence goes. */
+static void fsm_test_fence(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	/* a fence elsewhere changes nothing */
+	vfio_ccw_fsm_fence(&ctx->priv, 3 * PAGE_SIZE, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_work(&ctx->priv.retire_work);
+
+	/* still mapped (type1 has not removed it yet): refused, no pin */
+	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
+	ctx->reads = 0;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+
+	/* the mapping is gone: the probe drops the fence */
+	ctx->gone = true;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->priv.fence_len, 0);
+	/* mapped again: a start runs at once */
+	ctx->gone = false;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_work(&ctx->priv.retire_work);
+
+	/* an expired fence no longer counts */
+	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
+	scoped_guard(spinlock_irq, &ctx->lock)
+		ctx->priv.fence_until = jiffies - VFIO_CCW_FENCE_TIMEOUT;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_work(&ctx->priv.retire_work);
+
+	/* close drops it too */
+	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, ctx->priv.fence_len, 0);
+}
+
+/*
+ * A start that enters CP_PROCESSING while a reset is under way (between
+ * its clear and its disable) does not make the reset fail: it is dropped,
+ * the reset succeeds, the device works.
+ */
+static void fsm_test_reset_vs_start(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	ctx->start_on_disable = true;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_EQ(test, ctx->enables, 2);
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
+
+	/* a reset while a program runs: cleared, IDLE again */
+	ctx->irq_on_csch = true;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
+
+	/* the only errnos of a reset: ENODEV and EIO */
+	ctx->enable_ret = -EBUSY;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), -EIO);
+	ctx->enable_ret = 0;
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+}
+
+/* CCW addresses: guest's for solicited interrupts, 0 otherwise. */
+static void fsm_test_irq_cpa(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	union orb orb;
+	struct irb irb;
+	u32 host;
+
+	open_dev(test, ctx);
+	/* unsolicited: whatever the channel stored is not shown */
+	make_irb(&irb, 0, 0, SCSW_STCTL_ALERT_STATUS | SCSW_STCTL_STATUS_PEND,
+		 0x12345678);
+	deliver(ctx, &irb);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.scsw.cmd.cpa), 0);
+	/* solicited without a program (a halt of the idle subchannel) */
+	make_irb(&irb, SCSW_FCTL_HALT_FUNC, 0, SCSW_STCTL_STATUS_PEND,
+		 0x12345678);
+	deliver(ctx, &irb);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.scsw.cmd.cpa), 0);
+	/* solicited with a program: the guest's address */
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	vfio_ccw_cp_build_orb(ctx->priv.cp, 0, &orb);
+	host = dma32_to_u32(orb.cmd.cpa);
+	make_irb(&irb, SCSW_FCTL_START_FUNC, 0,
+		 SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+		 SCSW_STCTL_STATUS_PEND, host + 8);
+	deliver(ctx, &irb);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.scsw.cmd.cpa),
+			PROG_IOVA + 8);
+	flush_work(&ctx->priv.retire_work);
+}
+
 static void fsm_test_close_pending(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
@@ -683,6 +853,11 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_resume),
 	KUNIT_CASE(fsm_test_notoper),
 	KUNIT_CASE(fsm_test_dma_unmap),
+	KUNIT_CASE(fsm_test_dma_unmap_ccws),
+	KUNIT_CASE(fsm_test_resume_memory_gone),
+	KUNIT_CASE(fsm_test_fence),
+	KUNIT_CASE(fsm_test_reset_vs_start),
+	KUNIT_CASE(fsm_test_irq_cpa),
 	KUNIT_CASE(fsm_test_close_pending),
 	KUNIT_CASE(fsm_test_irq_is_final),
 	KUNIT_CASE(fsm_test_crw_queue),
