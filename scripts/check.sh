@@ -47,6 +47,9 @@ kdir=$("$TOP/scripts/kernel.sh" base)
 log "kernel tree: $kdir"
 
 stage harness-selftest "$TOP/scripts/tests/results-selftest.sh"
+stage uapi-layout "${CROSS_COMPILE}gcc" -fsyntax-only -I"$TOP/uapi" \
+	-D'__packed=__attribute__((packed))' \
+	-I"$kdir/../usr/include" "$TOP/scripts/tests/uapi-layout.c"
 stage lint "$TOP/scripts/lint.sh"
 stage build make -C "$TOP" KDIR="$kdir" modules
 stage selftests-build "$TOP/scripts/selftests-build.sh"
