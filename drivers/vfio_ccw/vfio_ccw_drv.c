@@ -19,6 +19,7 @@
 #include "cio.h"
 #include "css.h"
 #include "ioasm.h"
+#include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
 #include "vfio_ccw_trace.h"
 
@@ -35,7 +36,7 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 	if (!parent || !parent->private) {
 		/* No mdev: the subchannel should be disabled; make it so. */
 		dev_dbg_ratelimited(&sch->dev, "vfio_ccw: interrupt without mdev\n");
-		cio_disable_subchannel(sch);
+		vfio_ccw_hw_sch_disable(sch);
 		return;
 	}
 	vfio_ccw_fsm_irq_locked(parent->private, this_cpu_ptr(&cio_irb));
@@ -92,7 +93,7 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 static void vfio_ccw_sch_shutdown(struct subchannel *sch)
 {
 	guard(spinlock_irq)(&sch->lock);
-	cio_disable_subchannel(sch);
+	vfio_ccw_hw_sch_disable(sch);
 }
 
 static int vfio_ccw_sch_event(struct subchannel *sch, int process)
@@ -102,7 +103,7 @@ static int vfio_ccw_sch_event(struct subchannel *sch, int process)
 	guard(spinlock_irqsave)(&sch->lock);
 	if (!device_is_registered(&sch->dev) || work_pending(&sch->todo_work))
 		return -EAGAIN;
-	if (cio_update_schib(sch)) {
+	if (vfio_ccw_hw_sch_refresh(sch)) {
 		if (parent && parent->private)
 			vfio_ccw_fsm_notoper_locked(parent->private);
 		css_sched_sch_todo(sch, SCH_TODO_UNREG);
@@ -131,7 +132,7 @@ static int vfio_ccw_chp_mask_locked(struct subchannel *sch, int mask,
 	if (!private || !mask)
 		return 0;
 	trace_vfio_ccw_chp_event(sch->schid, mask, event);
-	if (cio_update_schib(sch))
+	if (vfio_ccw_hw_sch_refresh(sch))
 		return -ENODEV;
 
 	switch (event) {

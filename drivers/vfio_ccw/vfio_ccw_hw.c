@@ -135,6 +135,43 @@ static int vfio_ccw_hw_disable(struct vfio_ccw_private *private)
 	return ret;
 }
 
+/**
+ * vfio_ccw_hw_sch_disable() - disable a subchannel that has no open mdev
+ * @sch: the subchannel, its lock held
+ *
+ * For the css glue (interrupt without an mdev, shutdown), where there is
+ * no &struct vfio_ccw_private to go through the ops table with.
+ *
+ * Return: 0, -EBUSY (status pending or busy), -ENODEV.
+ */
+int vfio_ccw_hw_sch_disable(struct subchannel *sch)
+{
+	int ret;
+
+	lockdep_assert_held(&sch->lock);
+	ret = cio_disable_subchannel(sch);
+	trace_vfio_ccw_disable(sch->schid, ret);
+	return ret;
+}
+
+/**
+ * vfio_ccw_hw_sch_refresh() - store a subchannel's SCHIB into cio's copy
+ * @sch: the subchannel, its lock held
+ *
+ * For the css glue's subchannel and channel-path events.
+ *
+ * Return: 0, or -ENODEV when the subchannel is not operational.
+ */
+int vfio_ccw_hw_sch_refresh(struct subchannel *sch)
+{
+	int ret;
+
+	lockdep_assert_held(&sch->lock);
+	ret = cio_update_schib(sch);
+	trace_vfio_ccw_stsch(sch->schid, ret);
+	return ret;
+}
+
 /*
  * vfio_ccw_hw_cio_ops: the channel subsystem, through cio
  */

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct vfio_ccw_private;
+struct subchannel;
 struct schib;
 union orb;
 
@@ -40,5 +41,9 @@ struct vfio_ccw_hw_ops {
 };
 
 extern const struct vfio_ccw_hw_ops vfio_ccw_hw_cio_ops;
+
+/* The css glue's own subchannel operations, outside any mdev. */
+int vfio_ccw_hw_sch_disable(struct subchannel *sch);
+int vfio_ccw_hw_sch_refresh(struct subchannel *sch);
 
 #endif /* _VFIO_CCW_HW_H_ */
