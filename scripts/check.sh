@@ -12,28 +12,73 @@ mkdir -p "$BUILD/logs"
 logs=$BUILD/logs
 stages=()
 
+# Between par_begin and par_end, stages run in the background: two guest
+# boots at a time keep both cores busy (each has its own log). Outside,
+# they run one after the other.
+par=0 pending=()
+par_begin() { par=1; }
+par_end() {
+	local n
+	wait
+	par=0
+	for n in "${pending[@]}"; do record "$n"; done
+	pending=()
+}
+
+# record NAME: add a finished stage's status (from its .rc file) to the table.
+record() {
+	local rc
+	rc=$(cat "$logs/$1.rc" 2>/dev/null || echo 1)
+	if [ "$rc" -ne 0 ]; then
+		log "stage $1 failed ($rc):"
+		[ -f "$logs/stage-$1.log" ] && tail -n 30 "$logs/stage-$1.log" >&2
+	fi
+	stages+=(--stage "$1=$rc")
+}
+
+# launch NAME FUNCTION ARGS...: run a stage body now or in the background.
+launch() {
+	local name=$1
+	shift
+	rm -f "$logs/$name.rc"
+	if [ $par -eq 1 ]; then
+		"$@" &
+		pending+=("$name")
+	else
+		"$@"
+		record "$name"
+	fi
+}
+
 # stage NAME CMD...: run one gate, record its status, keep going.
-stage() {
+stage_body() {
 	local name=$1 rc=0
 	shift
-	log "stage $name: $*"
 	"$@" > "$logs/stage-$name.log" 2>&1 || rc=$?
-	[ $rc -eq 0 ] || { log "stage $name failed ($rc):"; tail -n 30 "$logs/stage-$name.log" >&2; }
-	stages+=(--stage "$name=$rc")
+	echo $rc > "$logs/$name.rc"
+}
+stage() {
+	log "stage $1: ${*:2}"
+	launch "$1" stage_body "$@"
 	return 0
 }
 
 # A guest boot fails as a stage only for what no test result can show:
 # a timeout, a kernel report, a crash. Test failures are counted per test.
-guest_stage() {
+guest_body() {
 	local name=$1 rc=0
 	shift
-	log "stage $name"
 	"$TOP/scripts/guest-run.sh" --quiet --log "$logs/$name.log" "$@" || rc=$?
 	case $rc in
-	124|125|126) log "stage $name: guest failed ($rc)"; stages+=(--stage "$name=$rc") ;;
-	*) stages+=(--stage "$name=0") ;;
+	124|125|126) log "stage $name: guest failed ($rc)" ;;
+	*) rc=0 ;;
 	esac
+	echo $rc > "$logs/$name.rc"
+}
+guest_stage() {
+	log "stage $1"
+	launch "$1" guest_body "$@"
+	return 0
 }
 
 # unloaded LOG: after the runs, the mdevs went away and the module unloaded.
@@ -73,18 +118,26 @@ if [ -f "$TOP/vfio_ccw_kunit.ko" ]; then
 else
 	stages+=(--stage "kunit-module-built=1")
 fi
+par_begin
 guest_stage selftests-ref --driver ref --devices 4 "${runs[@]}" --teardown --timeout 900
 guest_stage selftests-ours --driver ours --devices 4 "${runs[@]}" --teardown --timeout 900
+par_end
 unloaded selftests-ref
 unloaded selftests-ours
 
 # The real client: Debian's s390x QEMU inside the guest over our mdev and
 # over the reference's; and what only the outside of a process can do to
-# an open device (mdev remove, unbind, rmmod, QMP hot-unplug).
+# an open device (mdev remove, unbind, rmmod, QMP hot-unplug). The package
+# fetch is shared and locked: do it once before the two run side by side.
+stage nested-fetch "$TOP/scripts/nested-qemu.sh"
+par_begin
 stage nested-ref "$TOP/scripts/nested-check.sh" ref
 stage nested-ours "$TOP/scripts/nested-check.sh" ours
+par_end
+par_begin
 stage lifecycle-ref "$TOP/scripts/lifecycle-check.sh" --driver ref
 stage lifecycle-ours "$TOP/scripts/lifecycle-check.sh" --driver ours
+par_end
 
 # The debug kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_LIST): the same
 # selftests on ours, then a kmemleak scan. Skipped with VFIO_CCW_NO_DEBUG=1.
@@ -99,26 +152,32 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	stage build-debug make -C "$dkdir" M="$dmod" modules
 	# Lockdep stops at its first report, and the first unmap of pinned
 	# pages makes vfio type1 report its own lock inversion (excused, see
-	# kernel_reports.py): the binaries that unmap pinned pages on purpose
-	# go last, so lock checking covers everything before them.
-	druns=() last=()
+	# kernel_reports.py). So the binaries go in two boots, side by side:
+	# those that never unmap pinned pages, where lock checking covers every
+	# test (and KUnit), and those that do, where it covers them up to the
+	# first such unmap. Each boot ends with a kmemleak scan.
+	da=() db=()
 	for t in "${tests[@]}"; do
-		case $t in vfio_ccw_cp|vfio_ccw_dma) last+=(--run "/bin/$t") ;;
-		*) druns+=(--run "/bin/$t") ;; esac
+		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_fuzz) db+=(--run "/bin/$t") ;;
+		*) da+=(--run "/bin/$t") ;; esac
 	done
-	guest_stage selftests-ours-debug --kernel debug --driver ours --devices 4 \
-		--moddir "$dmod" \
-		--insmod vfio_ccw_kunit.ko --mem 2048 "${druns[@]}" "${last[@]}" --teardown \
-		--plan-line "sleep 6" \
-		--plan-line "write /sys/kernel/debug/kmemleak scan" \
-		--plan-line "write /sys/kernel/debug/kmemleak scan" \
-		--plan-line "cat /sys/kernel/debug/kmemleak" \
-		--plan-line dmesg --timeout 1800
+	kmemleak=(--plan-line "sleep 6" --plan-line "write /sys/kernel/debug/kmemleak scan"
+		  --plan-line "write /sys/kernel/debug/kmemleak scan"
+		  --plan-line "cat /sys/kernel/debug/kmemleak" --plan-line dmesg)
+	par_begin
+	guest_stage debug-a --kernel debug --driver ours --devices 4 --moddir "$dmod" \
+		--insmod vfio_ccw_kunit.ko --mem 2048 "${da[@]}" --teardown \
+		"${kmemleak[@]}" --timeout 1800
+	guest_stage debug-b --kernel debug --driver ours --devices 4 --moddir "$dmod" \
+		--mem 2048 "${db[@]}" --teardown "${kmemleak[@]}" --timeout 1800
+	par_end
+	cat "$logs/debug-a.log" "$logs/debug-b.log" > "$logs/selftests-ours-debug.log"
 	leaks=$(grep -c '^unreferenced object' "$logs/selftests-ours-debug.log" || true)
 	log "debug kernel: kmemleak reports $leaks unreferenced object(s)"
 	stages+=(--stage "kmemleak-empty=$leaks")
-	unloaded selftests-ours-debug
-	grep -h '^excused' "$logs/selftests-ours-debug.log.reports" >&2 || true
+	unloaded debug-a
+	unloaded debug-b
+	grep -h '^excused' "$logs"/debug-?.log.reports >&2 || true
 	stage lifecycle-ours-debug "$TOP/scripts/lifecycle-check.sh" --driver ours \
 		--kernel debug --moddir "$dmod"
 	debug=(--kunit "$logs/selftests-ours-debug.log" --ours-debug "$logs/selftests-ours-debug.log")

@@ -26,15 +26,18 @@ src=$TOP/scripts/guest
 # nested_client runs in the harness guest (glibc, static); nested_init in
 # the nested guest, where every page touched is dear: the tree's nolibc.
 if [ ! -x "$out/nested_client" ] || [ "$src/nested_client.c" -nt "$out/nested_client" ]; then
+	# Built aside and renamed: two checks may run side by side.
 	run "${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror \
-		-o "$out/nested_client" "$src/nested_client.c"
+		-o "$out/nested_client.$$" "$src/nested_client.c"
+	mv -f "$out/nested_client.$$" "$out/nested_client"
 fi
 if [ ! -x "$out/nested_init" ] || [ "$src/nested_init.c" -nt "$out/nested_init" ]; then
 	run "${CROSS_COMPILE}gcc" -static -nostdlib -nostdinc -Os -Wall -Werror \
 		-fno-asynchronous-unwind-tables -fno-stack-protector \
 		-isystem "$("${CROSS_COMPILE}gcc" -print-file-name=include)" \
 		-I"$kdir/tools/include/nolibc" -I"$kdir/../usr/include" \
-		-o "$out/nested_init" "$src/nested_init.c" -lgcc
+		-o "$out/nested_init.$$" "$src/nested_init.c" -lgcc
+	mv -f "$out/nested_init.$$" "$out/nested_init"
 fi
 
 # The nested guest's initramfs: /init only (uncompressed, like the outer).
