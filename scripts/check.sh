@@ -152,10 +152,12 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	stage build-debug make -C "$dkdir" M="$dmod" modules
 	# Lockdep stops at its first report, and the first unmap of pinned
 	# pages makes vfio type1 report its own lock inversion (excused, see
-	# kernel_reports.py). So the binaries go in two boots, side by side:
-	# those that never unmap pinned pages, where lock checking covers every
-	# test (and KUnit), and those that do, where it covers them up to the
-	# first such unmap. Each boot ends with a kmemleak scan.
+	# kernel_reports.py); a teardown that unmaps before the retire work has
+	# unpinned is enough. KUnit, loaded first, is checked in full; each
+	# boot's selftests are checked up to their first such unmap, so two
+	# boots side by side (the binaries that unmap pinned pages on purpose
+	# in the second) give lock checking two starts. Each boot ends with a
+	# kmemleak scan.
 	da=() db=()
 	for t in "${tests[@]}"; do
 		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_fuzz) db+=(--run "/bin/$t") ;;
