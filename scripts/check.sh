@@ -95,7 +95,9 @@ stage harness-selftest "$TOP/scripts/tests/results-selftest.sh"
 stage uapi-layout "${CROSS_COMPILE}gcc" -fsyntax-only -I"$TOP/uapi" \
 	-D'__packed=__attribute__((packed))' \
 	-I"$kdir/../usr/include" "$TOP/scripts/tests/uapi-layout.c"
-stage lint "$TOP/scripts/lint.sh"
+# sparse builds in the tree, so it goes before the build; the rest of lint
+# only reads and runs beside the first guest boots.
+stage lint-sparse "$TOP/scripts/lint.sh" sparse
 stage build make -C "$TOP" KDIR="$kdir" modules
 stage selftests-build "$TOP/scripts/selftests-build.sh"
 stage dkms "$TOP/scripts/dkms-check.sh"
@@ -119,6 +121,7 @@ else
 	stages+=(--stage "kunit-module-built=1")
 fi
 par_begin
+stage lint "$TOP/scripts/lint.sh" checkpatch kernel-doc cocci
 guest_stage selftests-ref --driver ref --devices 4 "${runs[@]}" --teardown --timeout 900
 guest_stage selftests-ours --driver ours --devices 4 "${runs[@]}" --teardown --timeout 900
 par_end
