@@ -11,7 +11,7 @@ stage() { printf '==> [%4ds] %s\n' $(( $(date +%s) - T0 )) "$*"; }
 
 stage "installing Debian packages (if missing)"
 ensure_deps
-stage "s390x kernel (cached after the first build, ~3 min cold)"
+stage "s390x kernel (cached after the first build, about 4 min cold)"
 kdir=$("$TOP/scripts/kernel.sh" base)
 stage "building vfio_ccw.ko against $kdir"
 make -s -C "$TOP" KDIR="$kdir" modules >/dev/null
