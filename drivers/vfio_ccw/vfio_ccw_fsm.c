@@ -223,7 +223,13 @@ void vfio_ccw_count_error(struct vfio_ccw_private *private, int err)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_count_error);
 
-/* Move the published program to the retire slot; the work frees it. */
+/*
+ * Move the published program to the retire slot. The next request that
+ * takes io_mutex frees it on its way (start, resume, reset, close); the
+ * retire work frees it only when no request came for
+ * %VFIO_CCW_RETIRE_DELAY. The interrupt path thus wakes no thread: on a
+ * busy device the work runs once per delay, not once per program.
+ */
 static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
@@ -233,7 +239,8 @@ static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 	WARN_ON_ONCE(private->retired);
 	private->retired = private->cp;
 	private->cp = NULL;
-	schedule_work(&private->retire_work);
+	/* Pending already (another program was retired meanwhile): enough. */
+	schedule_delayed_work(&private->retire_work, VFIO_CCW_RETIRE_DELAY);
 }
 
 /* Free the retired program; caller holds io_mutex, not lock. */
@@ -252,7 +259,8 @@ static void vfio_ccw_free_retired(struct vfio_ccw_private *private)
 static void vfio_ccw_retire_work(struct work_struct *work)
 {
 	struct vfio_ccw_private *private =
-		container_of(work, struct vfio_ccw_private, retire_work);
+		container_of(to_delayed_work(work), struct vfio_ccw_private,
+			     retire_work);
 
 	guard(mutex)(&private->io_mutex);
 	vfio_ccw_free_retired(private);
@@ -280,7 +288,7 @@ void vfio_ccw_private_init(struct vfio_ccw_private *private,
 	spin_lock_init(&private->pin_lock);
 	INIT_LIST_HEAD(&private->pins);
 	init_waitqueue_head(&private->wait);
-	INIT_WORK(&private->retire_work, vfio_ccw_retire_work);
+	INIT_DELAYED_WORK(&private->retire_work, vfio_ccw_retire_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
 
@@ -290,7 +298,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
  */
 void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
 {
-	cancel_work_sync(&private->retire_work);
+	cancel_delayed_work_sync(&private->retire_work);
 	scoped_guard(mutex, &private->io_mutex)
 		vfio_ccw_free_retired(private);
 	mutex_destroy(&private->io_mutex);

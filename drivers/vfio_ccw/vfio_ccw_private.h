@@ -51,6 +51,13 @@ union scsw;
 #define VFIO_CCW_CLEAR_TIMEOUT	(3 * HZ)
 
 /*
+ * A retired program (its final interrupt came) is freed, and its pages
+ * unpinned, by the next request, or by the retire work this long after the
+ * interrupt when no request came.
+ */
+#define VFIO_CCW_RETIRE_DELAY	msecs_to_jiffies(20)
+
+/*
  * Lifetime of a dma_unmap fence after the last dma_unmap call for its
  * range returned (see "dma_unmap" in vfio-ccw-locking.rst).
  */
@@ -171,7 +178,7 @@ struct vfio_ccw_parent {
  * @pin_lock: protects @pins; nests inside @lock
  * @pins: [pin_lock] extents pinned through &vfio_ccw_vfio_dma_ops
  * @wait: woken after every final interrupt and every program detach
- * @retire_work: frees @retired
+ * @retire_work: frees @retired when no request did it first
  * @stats: counters
  */
 struct vfio_ccw_private {
@@ -212,7 +219,7 @@ struct vfio_ccw_private {
 	struct list_head pins;
 
 	wait_queue_head_t wait;
-	struct work_struct retire_work;
+	struct delayed_work retire_work;
 	struct vfio_ccw_stats stats;
 };
 

@@ -370,7 +370,7 @@ static void fsm_test_start_final(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 3);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
@@ -563,7 +563,7 @@ static void fsm_test_cancel_pending(struct kunit *test)
 	ctx->cc[F_XSCH] = 0;
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_cancel(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
@@ -598,7 +598,7 @@ static void fsm_test_notoper(struct kunit *test)
 	/* interrupts are ignored, nothing is stored */
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 0);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
@@ -622,7 +622,7 @@ static void fsm_test_dma_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 }
@@ -644,7 +644,7 @@ static void fsm_test_dma_unmap_ccws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
@@ -671,7 +671,7 @@ static void fsm_test_resume_memory_gone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
 	flush_work(&ctx->irq_work);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
@@ -685,7 +685,7 @@ static void fsm_test_fence(struct kunit *test)
 	vfio_ccw_fsm_fence(&ctx->priv, 3 * PAGE_SIZE, PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 
 	/* still mapped (type1 has not removed it yet): refused, no pin */
 	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
@@ -705,7 +705,7 @@ static void fsm_test_fence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 
 	/* an expired fence no longer counts */
 	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
@@ -713,7 +713,7 @@ static void fsm_test_fence(struct kunit *test)
 		ctx->priv.fence_until = jiffies - VFIO_CCW_FENCE_TIMEOUT;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 
 	/* close drops it too */
 	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
@@ -781,7 +781,7 @@ static void fsm_test_irq_cpa(struct kunit *test)
 	deliver(ctx, &irb);
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.scsw.cmd.cpa),
 			PROG_IOVA + 8);
-	flush_work(&ctx->priv.retire_work);
+	flush_delayed_work(&ctx->priv.retire_work);
 }
 
 static void fsm_test_close_pending(struct kunit *test)
