@@ -94,7 +94,6 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <kunit/visibility.h>
 #include <asm/cio.h>
 #include <asm/dma-types.h>
@@ -229,6 +228,13 @@ struct cp_scan {
 #define CP_INL_WORK	4
 #define CP_INL_PEND	8
 
+/* Guest bytes read at once, see cp_win_read(). */
+struct cp_win {
+	u32 at;
+	u32 len;
+	u8 buf[VFIO_CCW_CP_READ_WINDOW];
+};
+
 /* State of one translation while it is built. */
 struct cp_build {
 	const struct vfio_ccw_dma_ops *ops;
@@ -256,9 +262,8 @@ struct cp_build {
 	unsigned int chunk_left;
 	unsigned int chunk_need;	/* IDAWs still to cut from chunks */
 	struct cp_gen *gen;
-	u32 win_at;
-	u32 win_len;
-	u8 win[VFIO_CCW_CP_READ_WINDOW];
+	struct cp_win ccw_win;		/* CCWs */
+	struct cp_win idal_win;		/* IDALs */
 	struct cp_scan scan_inl[CP_INL_CCWS];
 	u64 idaw_inl[CP_INL_IDAWS];
 	struct cp_work work_inl[CP_INL_WORK];
@@ -451,33 +456,42 @@ static int cp_read(struct cp_build *b, u64 iova, void *buf, size_t len)
 }
 
 /*
- * Copy the 8-byte CCW at @addr out of the read window, refilling the window
- * from @addr on when the CCW is not in it. A window never crosses the page
- * of the CCW asked for: DMA mappings are page-granular, so whenever that
- * CCW is mapped the rest of its page is too, and nothing past the end of a
- * mapping is ever touched. Bytes of the window behind the chain's end are
- * read but never looked at. One read per window instead of one per CCW.
+ * Copy @len guest bytes at @addr out of the read window @w, refilling the
+ * window from @addr on when they are not in it. A window never crosses the
+ * page of @addr: DMA mappings are page-granular, so whenever @addr is
+ * mapped the rest of its page is too, and nothing past the end of a
+ * mapping is ever touched. Bytes of the window behind what the program
+ * uses are read but never looked at. Bytes that do not fit a window from
+ * @addr are read directly. One read per window instead of one per CCW or
+ * IDAL.
  */
-static int cp_fetch8(struct cp_build *b, u32 addr, void *dst)
+static int cp_win_read(struct cp_build *b, struct cp_win *w, u32 addr,
+		       void *dst, u32 len)
 {
 	u32 n;
 	int ret;
 
-	if (!b->win_len || addr < b->win_at ||
-	    addr - b->win_at + CP_CCW_SIZE > b->win_len) {
-		n = min_t(u32, PAGE_SIZE - offset_in_page(addr), sizeof(b->win));
+	if (!w->len || addr < w->at || addr - w->at + len > w->len) {
+		n = min_t(u32, PAGE_SIZE - offset_in_page(addr), sizeof(w->buf));
 		if ((u64)addr + n > b->limit)
 			n = b->limit - addr;
-		ret = cp_read(b, addr, b->win, n);
+		if (len > n)
+			return cp_read(b, addr, dst, len);
+		ret = cp_read(b, addr, w->buf, n);
 		if (ret) {
-			b->win_len = 0;
+			w->len = 0;
 			return ret;
 		}
-		b->win_at = addr;
-		b->win_len = n;
+		w->at = addr;
+		w->len = n;
 	}
-	memcpy(dst, b->win + (addr - b->win_at), CP_CCW_SIZE);
+	memcpy(dst, w->buf + (addr - w->at), len);
 	return 0;
+}
+
+static int cp_fetch8(struct cp_build *b, u32 addr, void *dst)
+{
+	return cp_win_read(b, &b->ccw_win, addr, dst, CP_CCW_SIZE);
 }
 
 static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
@@ -621,9 +635,9 @@ static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
 	if (ia % w || (u64)ia + w > b->limit)
 		return -EINVAL;
 	if (b->idaw64) {
-		ret = cp_read(b, ia, &idaw[0], w);
+		ret = cp_win_read(b, &b->idal_win, ia, &idaw[0], w);
 	} else {
-		ret = cp_read(b, ia, &buf32[0], w);
+		ret = cp_win_read(b, &b->idal_win, ia, &buf32[0], w);
 		idaw[0] = buf32[0];
 	}
 	if (ret)
@@ -633,9 +647,11 @@ static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
 		return -EINVAL;
 	if (n > 1) {
 		if (b->idaw64) {
-			ret = cp_read(b, ia + w, &idaw[1], (n - 1) * w);
+			ret = cp_win_read(b, &b->idal_win, ia + w, &idaw[1],
+					  (n - 1) * w);
 		} else {
-			ret = cp_read(b, ia + w, &buf32[1], (n - 1) * w);
+			ret = cp_win_read(b, &b->idal_win, ia + w, &buf32[1],
+					  (n - 1) * w);
 			for (i = 1; i < n; i++)
 				idaw[i] = buf32[i];
 		}
@@ -714,13 +730,37 @@ static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
 	return 0;
 }
 
-static int cp_page_cmp(const void *a, const void *b)
+/*
+ * Heapsort of @pg by IOVA. Not lib/sort.c: its compare and swap callbacks
+ * are indirect calls, which cost more than the sorting itself here.
+ */
+static void cp_page_sift(struct cp_page *pg, unsigned int root,
+			 unsigned int n)
 {
-	const struct cp_page *pa = a, *pb = b;
+	struct cp_page v = pg[root];
+	unsigned int child;
 
-	if (pa->iova != pb->iova)
-		return pa->iova < pb->iova ? -1 : 1;
-	return 0;
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n && pg[child + 1].iova > pg[child].iova)
+			child++;
+		if (pg[child].iova <= v.iova)
+			break;
+		pg[root] = pg[child];
+		root = child;
+	}
+	pg[root] = v;
+}
+
+static void cp_page_sort(struct cp_page *pg, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = n / 2; i-- > 0;)
+		cp_page_sift(pg, i, n);
+	for (i = n; i-- > 1;) {
+		swap(pg[0], pg[i]);
+		cp_page_sift(pg, 0, i);
+	}
 }
 
 /* Index of the page @iova in the sorted, distinct @pg[0..@np). */
@@ -773,7 +813,7 @@ static int cp_pin_pending(struct cp_build *b)
 			pg[k].prot = b->pend[i].prot;
 		}
 	}
-	sort(pg, total, sizeof(*pg), cp_page_cmp, NULL);
+	cp_page_sort(pg, total);
 	for (i = 1, np = 1; i < total; i++) {
 		if (pg[i].iova == pg[np - 1].iova)
 			pg[np - 1].prot |= pg[i].prot;

@@ -21,8 +21,9 @@
  * VFIO_CCW_CP_MAX_DATA   (16 MiB) sum of the byte counts of all data-
  *                                 transferring CCWs of a program
  * VFIO_CCW_CP_PIN_BATCH  (512)    pages per call of &vfio_ccw_dma_ops.pin
- * VFIO_CCW_CP_READ_WINDOW (256)   bytes of CCWs per &vfio_ccw_dma_ops.read,
- *                                 never across a page boundary
+ * VFIO_CCW_CP_READ_WINDOW (256)   bytes of CCWs or of IDALs per
+ *                                 &vfio_ccw_dma_ops.read, never across a
+ *                                 page boundary
  * ==============================  =====================================
  *
  * Programs are also refused with -EINVAL when the architecture says the
@@ -80,11 +81,12 @@
 #define VFIO_CCW_CP_MAX_DATA	(16U << 20)
 
 /**
- * VFIO_CCW_CP_READ_WINDOW - most bytes of guest CCWs read at once
+ * VFIO_CCW_CP_READ_WINDOW - most bytes of guest CCWs or IDALs read at once
  *
  * CCWs are read from the fetched CCW on up to this many bytes, never past
  * the end of that CCW's page (32 format-1 CCWs): one read per window
- * instead of one per CCW. It lives on the stack of the translation.
+ * instead of one per CCW. IDALs are read the same way through a window of
+ * their own. Both live on the stack of the translation.
  */
 #define VFIO_CCW_CP_READ_WINDOW	256
 
