@@ -287,6 +287,7 @@ void vfio_ccw_private_init(struct vfio_ccw_private *private,
 	mutex_init(&private->io_mutex);
 	spin_lock_init(&private->pin_lock);
 	INIT_LIST_HEAD(&private->pins);
+	INIT_LIST_HEAD(&private->pin_lru);
 	init_waitqueue_head(&private->wait);
 	INIT_DELAYED_WORK(&private->retire_work, vfio_ccw_retire_work);
 }
@@ -325,7 +326,7 @@ void vfio_ccw_fsm_fence(struct vfio_ccw_private *private, u64 iova,
 {
 	guard(spinlock_irq)(private->lock);
 	private->fence_iova = iova;
-	private->fence_len = length;
+	WRITE_ONCE(private->fence_len, length);
 	private->fence_until = jiffies + VFIO_CCW_FENCE_TIMEOUT;
 	private->fence_seq++;
 }
@@ -334,7 +335,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_fence);
 static void vfio_ccw_fence_drop_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
-	private->fence_len = 0;
+	WRITE_ONCE(private->fence_len, 0);
 	private->fence_seq++;
 }
 
@@ -374,6 +375,13 @@ static int vfio_ccw_fence_check(struct vfio_ccw_private *private, u64 iova,
 	unsigned long seq;
 	u8 probe;
 
+	/*
+	 * No fence, the common case, without the lock: a fence raised right
+	 * now is seen by the pin itself, which looks again under the lock;
+	 * a read that misses it read memory still mapped when it began.
+	 */
+	if (!READ_ONCE(private->fence_len))
+		return 0;
 	scoped_guard(spinlock_irq, private->lock) {
 		if (!vfio_ccw_fence_hit_locked(private, iova, length))
 			return 0;
