@@ -36,6 +36,8 @@ static const struct {
 	VFIO_CCW_STAT(irq_unsolicited),
 	VFIO_CCW_STAT(pinned),
 	VFIO_CCW_STAT(pinned_peak),
+	VFIO_CCW_STAT(pin_cached),
+	VFIO_CCW_STAT(pin_cache_hits),
 };
 
 static int vfio_ccw_stats_show(struct seq_file *m, void *unused)

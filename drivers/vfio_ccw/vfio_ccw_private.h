@@ -7,6 +7,7 @@
 #define _VFIO_CCW_PRIVATE_H_
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/eventfd.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
@@ -57,6 +58,10 @@ union scsw;
  */
 #define VFIO_CCW_RETIRE_DELAY	msecs_to_jiffies(20)
 
+/* Buckets of the pin cache's index (pin_cache_pages defaults to 1024). */
+#define VFIO_CCW_PIN_HASH_BITS	8
+#define VFIO_CCW_PIN_HASH_SIZE	BIT(VFIO_CCW_PIN_HASH_BITS)
+
 /*
  * Lifetime of a dma_unmap fence after the last dma_unmap call for its
  * range returned (see "dma_unmap" in vfio-ccw-locking.rst).
@@ -99,8 +104,10 @@ enum vfio_ccw_err_idx {
  * @irq_intermediate: intermediate interrupts
  * @irq_unsolicited: unsolicited interrupts
  * @errors: failed requests, by errno bucket (&enum vfio_ccw_err_idx)
- * @pinned: guest pages pinned now
+ * @pinned: guest pages pinned now for programs
  * @pinned_peak: the highest value @pinned had
+ * @pin_cached: guest pages kept pinned by the pin cache now
+ * @pin_cache_hits: pages whose pin came from the pin cache
  */
 struct vfio_ccw_stats {
 	atomic64_t starts;
@@ -115,6 +122,8 @@ struct vfio_ccw_stats {
 	atomic64_t errors[VFIO_CCW_ERR_NR];
 	atomic64_t pinned;
 	atomic64_t pinned_peak;
+	atomic64_t pin_cached;
+	atomic64_t pin_cache_hits;
 };
 
 /**
@@ -175,8 +184,13 @@ struct vfio_ccw_parent {
  * @fence_len: [lock] length of that range; 0 when there is no fence
  * @fence_until: [lock] jiffies after which the fence no longer counts
  * @fence_seq: [lock] bumped whenever the fence is set or dropped
- * @pin_lock: protects @pins; nests inside @lock
+ * @pin_lock: protects @pins and the pin cache; nests inside @lock
  * @pins: [pin_lock] extents pinned through &vfio_ccw_vfio_dma_ops
+ * @pin_hash: [pin_lock] the pin cache's index: the first extent pinned at
+ *            each IOVA, in %VFIO_CCW_PIN_HASH_SIZE buckets; allocated with
+ *            the first pin, NULL before
+ * @pin_lru: [pin_lock] cached extents, least recently used first
+ * @pin_cache_len: [pin_lock] pages of the extents on @pin_lru
  * @wait: woken after every final interrupt and every program detach
  * @retire_work: frees @retired when no request did it first
  * @stats: counters
@@ -217,6 +231,9 @@ struct vfio_ccw_private {
 	unsigned long fence_seq;
 	spinlock_t pin_lock;		/* see above */
 	struct list_head pins;
+	struct hlist_head *pin_hash;
+	struct list_head pin_lru;
+	unsigned int pin_cache_len;
 
 	wait_queue_head_t wait;
 	struct delayed_work retire_work;
@@ -274,6 +291,7 @@ void vfio_ccw_crw_flush_locked(struct vfio_ccw_private *private);
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
 extern const struct vfio_ccw_dma_ops vfio_ccw_vfio_dma_ops;
+bool vfio_ccw_pin_cache_flush(struct vfio_ccw_private *private);
 
 /* vfio_ccw_drv.c */
 int vfio_ccw_chp_event_inject(u8 chpid, int event);

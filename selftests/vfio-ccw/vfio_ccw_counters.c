@@ -7,9 +7,11 @@
  * usage: VFIO_CCW_MDEV=<mdev uuid> vfio_ccw_counters   (debugfs mounted at
  * /sys/kernel/debug)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "vfio_ccw_utils.h"
@@ -67,6 +69,80 @@ static long long stat_delta(struct __test_metadata *_metadata,
 
 #define DELTA(name) stat_delta(_metadata, &before, &after, name)
 
+#define PIN_CACHE_PARAM "/sys/module/vfio_ccw/parameters/pin_cache_pages"
+
+/*
+ * Wait (up to 1 s) until no page is pinned for a program: an ended
+ * program is released by the next request or, without one, shortly after
+ * its final interrupt. Then read the counters into @s.
+ */
+static void settle(struct __test_metadata *_metadata, const char *uuid,
+		   struct stats *s)
+{
+	int ms;
+
+	for (ms = 0; ms < 1000; ms += 10) {
+		ASSERT_EQ(0, stats_read(uuid, s));
+		if (stat_of(_metadata, s, "pinned") == 0)
+			return;
+		usleep(10000);
+	}
+	TH_LOG("pages still pinned for a program 1 s after it ended");
+	EXPECT_EQ(0, stat_of(_metadata, s, "pinned"));
+}
+
+/* What the process has locked is exactly what the pin cache holds. */
+static void expect_locked_is_cache(struct __test_metadata *_metadata,
+				   const struct stats *s)
+{
+	long kb = sysconf(_SC_PAGESIZE) / 1024;
+
+	EXPECT_EQ(stat_of(_metadata, s, "pin_cached") * kb,
+		  vccw_proc_status_kb("VmLck"));
+}
+
+static int param_write(const char *path, long val)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%ld\n", val) > 0 ? 0 : -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static long param_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long val = -1;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &val) != 1)
+		val = -EIO;
+	fclose(f);
+	return val;
+}
+
+/*
+ * Two SENSE IDs, chained, into the second and the fourth page of @m: two
+ * extents of one page each (contiguous pages would be pinned as one).
+ */
+static void two_page_program(struct vccw_mem *m, struct ccw_orb *orb)
+{
+	struct ccw1 *ccw = (struct ccw1 *)m->va;
+
+	memset(m->va, 0, 256);
+	ccw_set(&ccw[0], CCW_CMD_SENSE_ID, CCW_FLAG_CC | CCW_FLAG_SLI, 32,
+		vccw_iova(m, m->va + 4096));
+	ccw_set(&ccw[1], CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32,
+		vccw_iova(m, m->va + 3 * 4096));
+	orb_init(orb, vccw_iova(m, ccw), 0);
+}
+
 FIXTURE(counters) {
 	struct vccw_dev dev;
 	struct vccw_mem mem;
@@ -97,7 +173,8 @@ TEST_F(counters, all_documented_counters_exist)
 		"irq_final", "irq_intermediate", "irq_unsolicited", "pinned",
 		"pinned_peak", "errors_EINVAL", "errors_EBUSY", "errors_ENODEV",
 		"errors_EACCES", "errors_EOPNOTSUPP", "errors_EFAULT",
-		"errors_ENOMEM", "errors_other",
+		"errors_ENOMEM", "errors_other", "pin_cached",
+		"pin_cache_hits",
 	};
 	unsigned int i;
 
@@ -184,4 +261,66 @@ int main(int argc, char **argv)
 {
 	vccw_require_env_or_skip(argv[0]);
 	return test_harness_run(argc, argv);
+}
+
+/*
+ * The same program again pins through the pin cache: its data page is
+ * served from the cache (pin_cache_hits), and once the program ended the
+ * page stays pinned by the cache alone, which is all the process has
+ * locked. Close releases it (the teardown checks).
+ */
+TEST_F(counters, pin_cache_serves_a_repeated_program)
+{
+	struct stats after, before = self->before;
+	const int n = 4;
+	int i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	settle(_metadata, self->dev.uuid, &after);
+	EXPECT_EQ(n, DELTA("starts"));
+	EXPECT_LE(n - 1, DELTA("pin_cache_hits"));
+	EXPECT_EQ(1, stat_of(_metadata, &after, "pin_cached"));
+	expect_locked_is_cache(_metadata, &after);
+}
+
+/*
+ * pin_cache_pages bounds the cache: with 1, a program of two data pages
+ * leaves one cached (the other is released); with 0 nothing is cached and
+ * nothing stays locked once the program ended.
+ */
+TEST_F(counters, pin_cache_honours_its_limit)
+{
+	long old = param_read(PIN_CACHE_PARAM);
+	struct stats after, before = self->before;
+	struct ccw_orb orb;
+	struct ccw_irb irb;
+
+	ASSERT_LE(0, old) {
+		TH_LOG("no %s: %s", PIN_CACHE_PARAM, strerror((int)-old));
+	}
+	ASSERT_EQ(0, param_write(PIN_CACHE_PARAM, 1));
+	two_page_program(&self->mem, &orb);
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	EXPECT_IRB_OK(&irb);
+	settle(_metadata, self->dev.uuid, &after);
+	EXPECT_EQ(1, stat_of(_metadata, &after, "pin_cached"));
+	expect_locked_is_cache(_metadata, &after);
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	EXPECT_IRB_OK(&irb);
+	settle(_metadata, self->dev.uuid, &after);
+	EXPECT_EQ(1, DELTA("pin_cache_hits"));
+	EXPECT_EQ(1, stat_of(_metadata, &after, "pin_cached"));
+	expect_locked_is_cache(_metadata, &after);
+
+	ASSERT_EQ(0, param_write(PIN_CACHE_PARAM, 0));
+	/* The cached page is used once more, then released with the rest. */
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	EXPECT_IRB_OK(&irb);
+	settle(_metadata, self->dev.uuid, &after);
+	EXPECT_EQ(2, DELTA("pin_cache_hits"));
+	EXPECT_EQ(0, stat_of(_metadata, &after, "pin_cached"));
+	EXPECT_EQ(0, vccw_proc_status_kb("VmLck"));
+	EXPECT_EQ(0, param_write(PIN_CACHE_PARAM, old));
 }

@@ -259,6 +259,54 @@ TEST_F(dma, write_ccw_from_readonly_mapping)
 	EXPECT_EQ(0, hostile_wait_unpinned(1000));
 }
 
+/*
+ * Memory mapped again at an IOVA after an unmap is the memory the device
+ * reaches: a driver that keeps pins for reuse (ours: the pin cache) must
+ * drop them with the mapping. A SENSE ID fills a page twice (the second
+ * time from a pin cache, if there is one); the page is unmapped, which
+ * leaves nothing locked; a new page mapped at the same IOVA receives the
+ * third SENSE ID and the old page is not written. (A start right after
+ * the remap may see EFAULT while the unmap's fence lasts; it is retried.)
+ */
+TEST_F(dma, remap_at_same_iova_reaches_new_memory)
+{
+	struct vccw_mem a, b;
+	struct sense_id_data id;
+	struct ccw_irb irb;
+	int i, ret;
+
+	ASSERT_EQ(0, vccw_mem_alloc(&self->dev, &a, 4096));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, vccw_sense_id(&self->dev, &a, &irb, &id));
+		EXPECT_IRB_OK(&irb);
+		EXPECT_EQ(0xff, id.ff);
+	}
+	ASSERT_EQ(0, vccw_mem_unmap(&self->dev, &a));
+	/* The unmap took every pin of the page, cached ones too. */
+	EXPECT_EQ(0, vccw_settled_locked_kb(1000));
+	EXPECT_EQ(0, vccw_driver_cached_kb());
+	memset(a.va, CANARY, a.size);
+
+	ASSERT_EQ(0, vccw_mem_alloc_at(&self->dev, &b, 4096, a.iova, false));
+	/* EFAULT while the unmap's fence lasts (documented, 100 ms at most) */
+	for (i = 0; i < 100; i++) {
+		ret = vccw_sense_id(&self->dev, &b, &irb, &id);
+		if (ret != -EFAULT)
+			break;
+		usleep(10000);
+	}
+	if (i)
+		TH_LOG("EFAULT for about %d ms after the remap", i * 10);
+	ASSERT_EQ(0, ret);
+	EXPECT_IRB_OK(&irb);
+	EXPECT_EQ(0xff, id.ff);
+	EXPECT_EQ(0x38, id.cu_type[0]);
+	EXPECT_TRUE(all_bytes(a.va, a.size, CANARY));
+	vccw_mem_free(&self->dev, &b);
+	vccw_mem_free(&self->dev, &a);
+	EXPECT_EQ(0, hostile_wait_unpinned(1000));
+}
+
 /**
  * struct flipper - a thread rewriting words of a program
  * @words: the 32-bit words to flip

@@ -672,10 +672,16 @@ long hostile_wait_unpinned(int ms)
 	return kb;
 }
 
-/** hostile_pinned_kb() - VmLck + VmPin of this process in kB */
+/*
+ * hostile_pinned_kb() - VmLck + VmPin of this process in kB, less what the
+ * driver's pin caches keep (documented, released by unmap and close)
+ */
 long hostile_pinned_kb(void)
 {
 	long a = vccw_proc_status_kb("VmLck"), b = vccw_proc_status_kb("VmPin");
+	long kb = (a > 0 ? a : 0) + (b > 0 ? b : 0);
 
-	return (a > 0 ? a : 0) + (b > 0 ? b : 0);
+	if (kb)
+		kb -= vccw_driver_cached_kb();
+	return kb > 0 ? kb : 0;
 }

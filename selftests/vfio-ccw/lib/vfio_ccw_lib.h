@@ -425,6 +425,7 @@ const char *vccw_state_str(uint32_t state);
 long vccw_proc_status_kb(const char *field);
 int vccw_count_fds(void);
 long vccw_settled_locked_kb(int timeout_ms);
+long vccw_driver_cached_kb(void);
 
 uint64_t vccw_now_ns(void);
 
