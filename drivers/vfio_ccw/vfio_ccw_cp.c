@@ -101,6 +101,7 @@
 #include "vfio_ccw_cp.h"
 
 #define CP_GUARDS	2		/* guard CCWs behind every segment */
+#define CP_SEG0_BYTES	256		/* struct vfio_ccw_cp.seg0 */
 #define CP_CCW_SIZE	8
 
 /* Per-CCW state bits (struct cp_seg.st) */
@@ -130,6 +131,7 @@ struct cp_seg {
 	unsigned int cap;
 	struct ccw1 *host;
 	u8 *st;
+	bool inl;		/* @host is the program's seg0, not allocated */
 };
 
 /* One pin call's range, undone by one unpin call. */
@@ -182,6 +184,8 @@ struct cp_gen {
  * @gen: the current translation; replaced by vfio_ccw_cp_prepare_resume()
  *       (callers serialise that with translate and free), read under RCU
  * @gen0: the first translation, allocated with the program
+ * @seg0: room for the first segment of @gen0 when it is small (a program
+ *        of a few CCWs then costs one allocation); below 2 GiB with @cp
  */
 struct vfio_ccw_cp {
 	const struct vfio_ccw_dma_ops *ops;
@@ -189,6 +193,7 @@ struct vfio_ccw_cp {
 	union orb orb;
 	struct cp_gen __rcu *gen;
 	struct cp_gen gen0;
+	u8 seg0[CP_SEG0_BYTES] __aligned(8);
 };
 
 /* A TIC whose target is still to be resolved. */
@@ -262,6 +267,7 @@ struct cp_build {
 	unsigned int chunk_left;
 	unsigned int chunk_need;	/* IDAWs still to cut from chunks */
 	struct cp_gen *gen;
+	u8 *seg0;			/* unused room of the program, or NULL */
 	struct cp_win ccw_win;		/* CCWs */
 	struct cp_win idal_win;		/* IDALs */
 	struct cp_scan scan_inl[CP_INL_CCWS];
@@ -351,7 +357,8 @@ static void cp_gen_release(const struct vfio_ccw_dma_ops *ops, void *ctx,
 	for (i = 0; i < gen->npins; i++)
 		ops->unpin(ctx, gen->pins[i].iova, gen->pins[i].npage);
 	for (i = 0; i < gen->nsegs; i++)
-		kfree(gen->segs[i].host);
+		if (!gen->segs[i].inl)
+			kfree(gen->segs[i].host);
 	while (gen->chunks) {
 		c = gen->chunks;
 		gen->chunks = c->next;
@@ -993,6 +1000,7 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 {
 	struct cp_gen *gen = b->gen;
+	bool inl;
 	unsigned int i, m, off, nidaws = 0;
 	struct cp_seg *seg;
 	struct ccw1 *host;
@@ -1032,12 +1040,21 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 		b->chunk_need = nidaws;
 		nidaws = 0;
 	}
-	cp_count_alloc();
-	host = kzalloc(size + nidaws * sizeof(*blk), GFP_KERNEL | GFP_DMA);
-	if (!host)
-		return -ENOMEM;
+	inl = b->seg0 && size + nidaws * sizeof(*blk) <= CP_SEG0_BYTES;
+	if (inl) {
+		/* the first segment of a program, small: in the program */
+		host = (struct ccw1 *)b->seg0;
+		b->seg0 = NULL;
+	} else {
+		cp_count_alloc();
+		host = kzalloc(size + nidaws * sizeof(*blk),
+			       GFP_KERNEL | GFP_DMA);
+		if (!host)
+			return -ENOMEM;
+	}
 	seg = &gen->segs[gen->nsegs++];
 	memset(seg, 0, sizeof(*seg));
+	seg->inl = inl;
 	seg->guest = addr;
 	seg->hstart = dma32_to_u32(virt_to_dma32(host));
 	seg->cap = n;
@@ -1144,6 +1161,8 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 		.work_cap = CP_INL_WORK,
 		.pend_cap = CP_INL_PEND,
 		.gen = gen,
+		.seg0 = gen->embedded ?
+			container_of(gen, struct vfio_ccw_cp, gen0)->seg0 : NULL,
 	};
 	struct ccw1 *entry;
 	int ret;
@@ -1214,7 +1233,8 @@ int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
 		return -EINVAL;
 
 	cp_count_alloc();
-	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
+	/* GFP_DMA: seg0 may hold the translated CCWs */
+	cp = kzalloc(sizeof(*cp), GFP_KERNEL | GFP_DMA);
 	if (!cp)
 		return -ENOMEM;
 	cp->ops = ops;

@@ -1532,7 +1532,7 @@ static void cp_test_resume_ambiguous(struct kunit *test)
  * allocations of translating (and freeing) a one-CCW SENSE ID and programs
  * of 64 and 250 CCWs with an IDAL per CCW, and bound them.
  */
-#define ALLOCS_ONE	2
+#define ALLOCS_ONE	1
 #define ALLOCS_64	6
 
 static long cp_count_translate(struct kunit *test, struct fake_guest *g,
