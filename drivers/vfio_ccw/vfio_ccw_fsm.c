@@ -123,14 +123,36 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
  * Return: the next state, or a negative errno if @event is refused in
  * @state.
  */
-int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
+static __always_inline int vfio_ccw_next_of(enum vfio_ccw_state state,
+					    enum vfio_ccw_event event)
 {
 	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
 			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
 		return -EINVAL;
 	return vfio_ccw_next[state][event];
 }
+
+int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
+{
+	return vfio_ccw_next_of(state, event);
+}
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_next);
+
+/* The body of vfio_ccw_fsm_event_locked(), inlined on the hot paths. */
+static __always_inline int vfio_ccw_event(struct vfio_ccw_private *private,
+					  enum vfio_ccw_event event)
+{
+	enum vfio_ccw_state from = private->state;
+	int next;
+
+	lockdep_assert_held(private->lock);
+	next = vfio_ccw_next_of(from, event);
+	trace_vfio_ccw_fsm(private->schid, from, event, next);
+	if (next < 0)
+		return next;
+	private->state = next;
+	return 0;
+}
 
 /**
  * vfio_ccw_fsm_event_locked() - perform one transition
@@ -145,16 +167,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_next);
 int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 			      enum vfio_ccw_event event)
 {
-	enum vfio_ccw_state from = private->state;
-	int next;
-
-	lockdep_assert_held(private->lock);
-	next = vfio_ccw_fsm_next(from, event);
-	trace_vfio_ccw_fsm(private->schid, from, event, next);
-	if (next < 0)
-		return next;
-	private->state = next;
-	return 0;
+	return vfio_ccw_event(private, event);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
 
@@ -239,8 +252,14 @@ static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 	WARN_ON_ONCE(private->retired);
 	private->retired = private->cp;
 	private->cp = NULL;
-	/* Pending already (another program was retired meanwhile): enough. */
-	schedule_delayed_work(&private->retire_work, VFIO_CCW_RETIRE_DELAY);
+	/*
+	 * Pending already (another program was retired meanwhile): enough,
+	 * its function has not started and will find this one. The cheap
+	 * test first: on a busy device it is pending nearly always.
+	 */
+	if (!delayed_work_pending(&private->retire_work))
+		schedule_delayed_work(&private->retire_work,
+				      VFIO_CCW_RETIRE_DELAY);
 }
 
 /* Free the retired program; caller holds io_mutex, not lock. */
@@ -453,27 +472,28 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 	}
 	if (private->overtaken) {
 		atomic64_inc(&private->stats.overtakes);
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		return 0;
 	}
 	if (!ret && private->xlate_revoked)
 		ret = -EFAULT;	/* dma_unmap took pages of this program */
 	if (ret) {
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		return ret;
 	}
 
 	vfio_ccw_cp_build_orb(*cpp, private->intparm, &orb);
-	err = vfio_ccw_cc_to_errno(private->hw->ssch(private, &orb));
+	err = private->hw->ssch(private, &orb);
 	if (err) {
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		err = vfio_ccw_cc_to_errno(err);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		return err;
 	}
 	private->cp = *cpp;
 	*cpp = NULL;
 	private->functions = VFIO_CCW_FUNC_START;
 	atomic64_inc(&private->stats.starts);
-	return vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_OK);
+	return vfio_ccw_event(private, VFIO_CCW_EVENT_START_OK);
 }
 
 /**
@@ -497,7 +517,7 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 
 	/* Refuse a second start at once, without waiting for io_mutex. */
 	scoped_guard(spinlock_irq, private->lock) {
-		ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START);
+		ret = vfio_ccw_event(private, VFIO_CCW_EVENT_START);
 		if (ret)
 			return ret;
 		private->overtaken = false;
@@ -505,19 +525,25 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 		private->xlate_revoked = false;
 	}
 	guard(mutex)(&private->io_mutex);
-	vfio_ccw_free_retired(private);
 	/*
+	 * Free the program that ended before this start (see retire).
 	 * A reset that held io_mutex dropped this start; a later start may
 	 * own CP_PROCESSING now (it has another number): leave it alone.
 	 */
 	scoped_guard(spinlock_irq, private->lock) {
+		cp = private->retired;
+		private->retired = NULL;
 		if (private->state == VFIO_CCW_STATE_NOT_OPER ||
 		    private->state == VFIO_CCW_STATE_STANDBY)
-			return -ENODEV;
-		if (private->xlate_seq != seq ||
-		    private->state != VFIO_CCW_STATE_CP_PROCESSING)
-			return -EBUSY;
+			ret = -ENODEV;
+		else if (private->xlate_seq != seq ||
+			 private->state != VFIO_CCW_STATE_CP_PROCESSING)
+			ret = -EBUSY;
 	}
+	vfio_ccw_cp_free(cp);
+	cp = NULL;
+	if (ret)
+		return ret;
 
 	ret = vfio_ccw_cp_translate(&vfio_ccw_fenced_dma_ops, private, orb,
 				    &cp);
@@ -536,7 +562,7 @@ static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
 	int ret;
 
 	lockdep_assert_held(private->lock);
-	ret = vfio_ccw_fsm_event_locked(private, event);
+	ret = vfio_ccw_event(private, event);
 	if (ret)
 		return ret;
 	ret = vfio_ccw_cc_to_errno(halt ? private->hw->hsch(private) :
@@ -618,7 +644,7 @@ int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
 	int ret;
 
 	guard(spinlock_irq)(private->lock);
-	ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CANCEL);
+	ret = vfio_ccw_event(private, VFIO_CCW_EVENT_CANCEL);
 	if (ret)
 		return ret;
 	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
@@ -633,7 +659,7 @@ int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
 	if (private->state == VFIO_CCW_STATE_CP_PENDING) {
 		vfio_ccw_retire_locked(private);
 		private->functions = 0;
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_DETACH);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_DETACH);
 		wake_up(&private->wait);
 	}
 	return 0;
@@ -662,7 +688,7 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 	guard(mutex)(&private->io_mutex);
 	vfio_ccw_free_retired(private);
 	scoped_guard(spinlock_irq, private->lock) {
-		ret = vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_RESUME);
+		ret = vfio_ccw_event(private, VFIO_CCW_EVENT_RESUME);
 		if (ret)
 			return ret;
 		if (private->hw->stsch(private, &schib))
@@ -706,6 +732,22 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_resume);
 
+/* The body of vfio_ccw_irq_is_final(), inlined in the interrupt path. */
+static __always_inline bool vfio_ccw_final(const union scsw *scsw)
+{
+	u32 stctl = scsw->cmd.stctl;
+
+	if (!scsw->cmd.fctl || !(stctl & SCSW_STCTL_STATUS_PEND) ||
+	    (stctl & SCSW_STCTL_INTER_STATUS))
+		return false;
+	if (stctl & SCSW_STCTL_SEC_STATUS)
+		return true;
+	if (!(stctl & SCSW_STCTL_PRIM_STATUS))
+		return true;
+	return !(scsw->cmd.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT |
+				   SCSW_ACTL_SUSPENDED));
+}
+
 /**
  * vfio_ccw_irq_is_final() - does this interrupt end the function?
  * @scsw: the SCSW stored by TEST SUBCHANNEL
@@ -720,17 +762,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_resume);
  */
 VISIBLE_IF_KUNIT bool vfio_ccw_irq_is_final(const union scsw *scsw)
 {
-	u32 stctl = scsw->cmd.stctl;
-
-	if (!scsw->cmd.fctl || !(stctl & SCSW_STCTL_STATUS_PEND) ||
-	    (stctl & SCSW_STCTL_INTER_STATUS))
-		return false;
-	if (stctl & SCSW_STCTL_SEC_STATUS)
-		return true;
-	if (!(stctl & SCSW_STCTL_PRIM_STATUS))
-		return true;
-	return !(scsw->cmd.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT |
-				   SCSW_ACTL_SUSPENDED));
+	return vfio_ccw_final(scsw);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irq_is_final);
 
@@ -755,13 +787,13 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 	fctl = irb.scsw.cmd.fctl;
 	actl = irb.scsw.cmd.actl;
 	stctl = irb.scsw.cmd.stctl;
-	final = vfio_ccw_irq_is_final(&irb.scsw);
+	final = vfio_ccw_final(&irb.scsw);
 	trace_vfio_ccw_irq(private->schid, fctl, actl, stctl, final);
 
 	if (private->state == VFIO_CCW_STATE_STANDBY ||
 	    private->state == VFIO_CCW_STATE_NOT_OPER) {
 		/* Not open: accepted and ignored. */
-		vfio_ccw_fsm_event_locked(private, final ?
+		vfio_ccw_event(private, final ?
 					  VFIO_CCW_EVENT_IRQ_FINAL :
 					  VFIO_CCW_EVENT_IRQ_OTHER);
 		return;
@@ -784,7 +816,7 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 		atomic64_inc(&private->stats.irq_final);
 		if (private->state == VFIO_CCW_STATE_CP_PENDING)
 			vfio_ccw_retire_locked(private);
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_IRQ_FINAL);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_IRQ_FINAL);
 		wake_up(&private->wait);
 	} else {
 		private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
@@ -792,7 +824,7 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 			private->functions |= VFIO_CCW_FUNC_SUSPENDED;
 		atomic64_inc(fctl ? &private->stats.irq_intermediate :
 			     &private->stats.irq_unsolicited);
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_IRQ_OTHER);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_IRQ_OTHER);
 	}
 
 	if (private->io_trigger)
@@ -810,7 +842,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_irq_locked);
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
-	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_NOT_OPER);
+	vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
 	vfio_ccw_retire_locked(private);
 	private->functions = 0;
 	wake_up(&private->wait);
@@ -840,7 +872,7 @@ static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
 		return NULL;
 	p->cp = NULL;
 	p->functions = 0;
-	vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_DETACH);
+	vfio_ccw_event(p, VFIO_CCW_EVENT_DETACH);
 	wake_up(&p->wait);
 	return cp;
 }
@@ -885,7 +917,7 @@ bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
 		if (private->cp == cp) {
 			vfio_ccw_retire_locked(private);
 			private->functions = 0;
-			vfio_ccw_fsm_event_locked(private,
+			vfio_ccw_event(private,
 						  VFIO_CCW_EVENT_DETACH);
 			wake_up(&private->wait);
 		}
@@ -914,7 +946,7 @@ static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
 	private->functions = 0;
 	private->overtaken = false;
 	memset(&private->async_region, 0, sizeof(private->async_region));
-	return vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_OPEN);
+	return vfio_ccw_event(private, VFIO_CCW_EVENT_OPEN);
 }
 
 /*
@@ -945,12 +977,12 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 	 */
 	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
 		private->overtaken = true;
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 	}
 	*cpp = vfio_ccw_detach_locked(private);
 	private->functions = 0;
 	vfio_ccw_fence_drop_locked(private);
-	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CLOSE);
+	vfio_ccw_event(private, VFIO_CCW_EVENT_CLOSE);
 	return reopen ? vfio_ccw_open_locked(private) : 0;
 }
 
@@ -970,7 +1002,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 		/* A start waiting for io_mutex (reset only): drop it. */
 		if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
 			private->overtaken = true;
-			vfio_ccw_fsm_event_locked(private,
+			vfio_ccw_event(private,
 						  VFIO_CCW_EVENT_START_DROP);
 		}
 		if ((private->cp || private->functions) &&

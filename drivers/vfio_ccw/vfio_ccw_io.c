@@ -87,6 +87,9 @@ ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
 		}
 		private->io_region.ret_code = ret;
 	}
-	vfio_ccw_count_error(private, ret);
-	return ret ? ret : count;
+	if (ret) {
+		vfio_ccw_count_error(private, ret);
+		return ret;
+	}
+	return count;
 }

@@ -374,6 +374,37 @@ static void fsm_test_start_final(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 }
 
+/*
+ * The final interrupt only parks the program (no work runs for it); the
+ * next start frees it before translating; the delayed retire work frees
+ * the last one when no request comes.
+ */
+static void fsm_test_retire_by_next_request(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	KUNIT_ASSERT_EQ(test, ctx->pinned, 1);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.retired);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&ctx->priv.retire_work));
+
+	/* The next start frees it: one program's pages pinned, not two. */
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);
+
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.retired);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+}
+
 static void fsm_test_ssch_cc(struct kunit *test)
 {
 	static const int ccs[] = { 1, 2, 3, -EACCES };
@@ -840,6 +871,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_cc_mapping),
 	KUNIT_CASE(fsm_test_open_close),
 	KUNIT_CASE(fsm_test_start_final),
+	KUNIT_CASE(fsm_test_retire_by_next_request),
 	KUNIT_CASE(fsm_test_ssch_cc),
 	KUNIT_CASE(fsm_test_second_start_ebusy),
 	KUNIT_CASE(fsm_test_overtake_clear),
