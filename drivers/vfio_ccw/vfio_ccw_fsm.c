@@ -115,14 +115,7 @@ const char *vfio_ccw_event_name(enum vfio_ccw_event event)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
 
-/**
- * vfio_ccw_fsm_next() - look up an arc of the state machine
- * @state: the current state
- * @event: the event
- *
- * Return: the next state, or a negative errno if @event is refused in
- * @state.
- */
+/* The body of vfio_ccw_fsm_next(), inlined on the hot paths. */
 static __always_inline int vfio_ccw_next_of(enum vfio_ccw_state state,
 					    enum vfio_ccw_event event)
 {
@@ -132,6 +125,14 @@ static __always_inline int vfio_ccw_next_of(enum vfio_ccw_state state,
 	return vfio_ccw_next[state][event];
 }
 
+/**
+ * vfio_ccw_fsm_next() - look up an arc of the state machine
+ * @state: the current state
+ * @event: the event
+ *
+ * Return: the next state, or a negative errno if @event is refused in
+ * @state.
+ */
 int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
 {
 	return vfio_ccw_next_of(state, event);
@@ -917,8 +918,7 @@ bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
 		if (private->cp == cp) {
 			vfio_ccw_retire_locked(private);
 			private->functions = 0;
-			vfio_ccw_event(private,
-						  VFIO_CCW_EVENT_DETACH);
+			vfio_ccw_event(private, VFIO_CCW_EVENT_DETACH);
 			wake_up(&private->wait);
 		}
 	}
@@ -1002,8 +1002,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 		/* A start waiting for io_mutex (reset only): drop it. */
 		if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
 			private->overtaken = true;
-			vfio_ccw_event(private,
-						  VFIO_CCW_EVENT_START_DROP);
+			vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		}
 		if ((private->cp || private->functions) &&
 		    !private->hw->csch(private)) {
