@@ -212,6 +212,33 @@ bool vfio_ccw_pin_cache_flush(struct vfio_ccw_private *private)
 }
 
 /*
+ * Index a new extent: the first extent at an address is the one cached.
+ * A cached extent there that this pin did not fit (another length or
+ * access: the program's pages changed) gives way; it goes on @stale,
+ * marked releasing, for the caller to unpin.
+ */
+static void vfio_ccw_pin_index_locked(struct vfio_ccw_private *private,
+				      struct vfio_ccw_pin *rec,
+				      struct list_head *stale)
+{
+	struct vfio_ccw_pin *old;
+
+	lockdep_assert_held(&private->pin_lock);
+	if (!private->pin_hash)
+		return;
+	old = vfio_ccw_pin_find(private, rec->iova);
+	if (old && old->cached) {
+		vfio_ccw_pin_unindex_locked(private, old);
+		old->releasing = true;
+		list_add_tail(&old->unpin, stale);
+		old = NULL;
+	}
+	if (!old)
+		hlist_add_head(&rec->hnode,
+			       vfio_ccw_pin_bucket(private, rec->iova));
+}
+
+/*
  * The index of the pin cache is allocated with the first pin of the
  * device; without it nothing is cached (and nothing else changes).
  */
@@ -238,6 +265,7 @@ static int vfio_ccw_pin_new(struct vfio_ccw_private *private, u64 iova,
 			    int npage, int prot, struct page **pages)
 {
 	struct vfio_ccw_pin *rec;
+	LIST_HEAD(stale);
 	int ret;
 
 	rec = kzalloc(struct_size(rec, pages, npage), GFP_KERNEL);
@@ -272,16 +300,13 @@ static int vfio_ccw_pin_new(struct vfio_ccw_private *private, u64 iova,
 		if (ret == npage) {
 			rec->pinning = false;
 			memcpy(rec->pages, pages, npage * sizeof(*pages));
-			/* The first extent at an address is the one cached. */
-			if (private->pin_hash &&
-			    !vfio_ccw_pin_find(private, iova))
-				hlist_add_head(&rec->hnode,
-					       vfio_ccw_pin_bucket(private,
-								   iova));
+			vfio_ccw_pin_index_locked(private, rec, &stale);
 		} else {
 			list_del(&rec->node);
 		}
 	}
+	if (!list_empty(&stale))
+		vfio_ccw_pins_put_marked(private, &stale);
 	if (ret == npage) {
 		vfio_ccw_pinned_add(private, npage);
 		return npage;

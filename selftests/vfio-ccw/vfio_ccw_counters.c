@@ -324,3 +324,41 @@ TEST_F(counters, pin_cache_honours_its_limit)
 	EXPECT_EQ(0, vccw_proc_status_kb("VmLck"));
 	EXPECT_EQ(0, param_write(PIN_CACHE_PARAM, old));
 }
+
+/* SENSE IDs into the pages 1 .. @n of @m, chained: one extent of n pages. */
+static void contiguous_program(struct vccw_mem *m, int n, struct ccw_orb *orb)
+{
+	struct ccw1 *ccw = (struct ccw1 *)m->va;
+	int i;
+
+	memset(m->va, 0, 256);
+	for (i = 0; i < n; i++)
+		ccw_set(&ccw[i], CCW_CMD_SENSE_ID,
+			(i + 1 < n ? CCW_FLAG_CC : 0) | CCW_FLAG_SLI, 32,
+			vccw_iova(m, m->va + (i + 1) * 4096));
+	orb_init(orb, vccw_iova(m, ccw), 0);
+}
+
+/*
+ * When the program's pages change, the cache follows: a one-page extent
+ * cached at an address gives way to the two-page extent a new program
+ * pins there, which the next run of that program then finds.
+ */
+TEST_F(counters, pin_cache_follows_a_changed_program)
+{
+	struct stats after, mid;
+	struct ccw_orb orb;
+	struct ccw_irb irb;
+
+	contiguous_program(&self->mem, 1, &orb);
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	contiguous_program(&self->mem, 2, &orb);
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	settle(_metadata, self->dev.uuid, &mid);
+	EXPECT_EQ(0, vccw_run(&self->dev, &orb, &irb));
+	EXPECT_IRB_OK(&irb);
+	settle(_metadata, self->dev.uuid, &after);
+	EXPECT_EQ(2, stat_delta(_metadata, &mid, &after, "pin_cache_hits"));
+	EXPECT_EQ(2, stat_of(_metadata, &after, "pin_cached"));
+	expect_locked_is_cache(_metadata, &after);
+}
