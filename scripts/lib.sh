@@ -20,7 +20,8 @@ run() { log "+ $*"; "$@"; }
 # Debian packages the harness needs; installed once, idempotently.
 DEPS=(gcc-s390x-linux-gnu libc6-dev-s390x-cross linux-source-6.12
       qemu-system-misc qemu-system-data coccinelle sparse bc flex bison
-      libelf-dev libssl-dev cpio xz-utils kmod dkms python3 make gcc perl)
+      libelf-dev libssl-dev cpio xz-utils kmod dkms python3 make gcc perl
+      rsync)
 
 ensure_deps() {
 	local missing=() p
