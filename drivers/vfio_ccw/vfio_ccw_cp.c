@@ -134,8 +134,9 @@ struct cp_seg {
 	bool inl;		/* @host is the program's seg0, not allocated */
 };
 
-/* One pin call's range, undone by one unpin call. */
+/* One pin call: its record, released by exactly one unpin call. */
 struct cp_pin {
+	struct vfio_ccw_pin *rec;
 	u64 iova;
 	unsigned int npage;
 };
@@ -355,7 +356,7 @@ static void cp_gen_release(const struct vfio_ccw_dma_ops *ops, void *ctx,
 	unsigned int i;
 
 	for (i = 0; i < gen->npins; i++)
-		ops->unpin(ctx, gen->pins[i].iova, gen->pins[i].npage);
+		ops->unpin(ctx, gen->pins[i].rec);
 	for (i = 0; i < gen->nsegs; i++)
 		if (!gen->segs[i].inl)
 			kfree(gen->segs[i].host);
@@ -401,7 +402,7 @@ static void cp_gen_unpin_to(struct cp_build *b, unsigned int npins)
 	while (gen->npins > npins) {
 		struct cp_pin *pin = &gen->pins[--gen->npins];
 
-		b->ops->unpin(b->ctx, pin->iova, pin->npage);
+		b->ops->unpin(b->ctx, pin->rec);
 		gen->npages -= pin->npage;
 	}
 }
@@ -694,6 +695,29 @@ static int cp_direct_idal(struct cp_build *b, const struct ccw1 *ccw,
 }
 
 /*
+ * Pin @npage IOVA-contiguous pages at @iova in one call and record the
+ * pin record in the generation, which owns it from now on.
+ */
+static int cp_pin_run(struct cp_build *b, u64 iova, unsigned int npage,
+		      int prot, struct page **pages)
+{
+	struct vfio_ccw_pin *rec;
+	int ret;
+
+	ret = cp_gen_reserve_pins(b->gen, 1);
+	if (ret)
+		return ret;
+	rec = b->ops->pin(b->ctx, iova, npage, prot, pages);
+	if (IS_ERR(rec))
+		return cp_guest_err(PTR_ERR(rec));
+	b->gen->pins[b->gen->npins++] = (struct cp_pin) {
+		.rec = rec, .iova = iova, .npage = npage,
+	};
+	b->gen->npages += npage;
+	return 0;
+}
+
+/*
  * Pin the pages of @n IDAWs in runs of IOVA-contiguous pages and turn every
  * IDAW into a host physical address.
  */
@@ -718,19 +742,9 @@ static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
 		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
 		       iova[i + run] == iova[i] + run * PAGE_SIZE)
 			run++;
-		ret = cp_gen_reserve_pins(b->gen, 1);
+		ret = cp_pin_run(b, iova[i], run, prot, &pages[i]);
 		if (ret)
 			return ret;
-		ret = b->ops->pin(b->ctx, iova[i], run, prot, &pages[i]);
-		if (ret != run) {
-			if (ret > 0)
-				b->ops->unpin(b->ctx, iova[i], ret);
-			return cp_guest_err(ret);
-		}
-		b->gen->pins[b->gen->npins].iova = iova[i];
-		b->gen->pins[b->gen->npins].npage = run;
-		b->gen->npins++;
-		b->gen->npages += run;
 	}
 	for (i = 0; i < n; i++)
 		idaw[i] = page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
@@ -834,20 +848,9 @@ static int cp_pin_pending(struct cp_build *b)
 		       pg[i + run].iova == pg[i].iova + run * PAGE_SIZE &&
 		       pg[i + run].prot == pg[i].prot)
 			run++;
-		ret = cp_gen_reserve_pins(b->gen, 1);
+		ret = cp_pin_run(b, pg[i].iova, run, pg[i].prot, &pages[i]);
 		if (ret)
 			return ret;
-		ret = b->ops->pin(b->ctx, pg[i].iova, run, pg[i].prot,
-				  &pages[i]);
-		if (ret != run) {
-			if (ret > 0)
-				b->ops->unpin(b->ctx, pg[i].iova, ret);
-			return cp_guest_err(ret);
-		}
-		b->gen->pins[b->gen->npins].iova = pg[i].iova;
-		b->gen->pins[b->gen->npins].npage = run;
-		b->gen->npins++;
-		b->gen->npages += run;
 	}
 
 	for (i = 0; i < b->npend; i++) {
@@ -1229,7 +1232,8 @@ int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
 	*cpp = NULL;
 	if (orb->tm.b)
 		return -EOPNOTSUPP;
-	if (orb->cmd.orbx || orb->cmd.zero)
+	/* res1 is ORB bit 5; res2 (bit 13) is the transport-mode bit b */
+	if (orb->cmd.orbx || orb->cmd.zero || orb->cmd.res1)
 		return -EINVAL;
 
 	cp_count_alloc();
@@ -1346,37 +1350,37 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_guest_cpa);
 
-static bool cp_range_overlaps(u64 a, u64 alen, u64 b, u64 blen)
+/* Do [@a, @alast] and the @blen bytes at @b (@blen > 0) overlap? */
+static bool cp_range_overlaps(u64 a, u64 alast, u64 b, u64 blen)
 {
-	return a < b + blen && b < a + alen;
+	return a <= b + (blen - 1) && b <= alast;
 }
 
 /**
  * vfio_ccw_cp_overlaps() - does the program use this guest memory?
  * @cp: the program, or NULL
- * @iova: start of the guest range
- * @len: its length
+ * @iova: first address of the guest range
+ * @last: its last address (inclusive: a range may end at 2^64)
  *
  * Return: true when a pinned page or a translated guest CCW (which a resume
- * reads again) lies in [@iova, @iova + @len).
+ * reads again) lies in [@iova, @last].
  */
-bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len)
+bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 last)
 {
 	const struct cp_gen *gen;
 	bool ret = false;
 	unsigned int i;
 
-	if (!cp || !len)
+	if (!cp || last < iova)
 		return false;
-	if (iova + len < iova)
-		len = U64_MAX - iova;
 	rcu_read_lock();
 	gen = rcu_dereference(cp->gen);
 	for (i = 0; i < gen->npins && !ret; i++)
-		ret = cp_range_overlaps(iova, len, gen->pins[i].iova,
+		ret = cp_range_overlaps(iova, last, gen->pins[i].iova,
 					(u64)gen->pins[i].npage << PAGE_SHIFT);
 	for (i = 0; i < gen->nsegs && !ret; i++)
-		ret = cp_range_overlaps(iova, len, gen->segs[i].guest,
+		ret = gen->segs[i].nr &&
+		      cp_range_overlaps(iova, last, gen->segs[i].guest,
 					gen->segs[i].nr * CP_CCW_SIZE);
 	rcu_read_unlock();
 	return ret;
@@ -1521,6 +1525,35 @@ void vfio_ccw_cp_resumed(struct vfio_ccw_cp *cp)
 				gen->segs[i].st[j] |= CP_ST_DONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_resumed);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vfio_ccw_cp_pins() - the pin records of a program's current translation
+ * @cp: the program
+ * @recs: filled with up to @max records
+ * @max: room in @recs
+ *
+ * For the KUnit suite of the pin layer, which checks that every page a
+ * live program references is pinned by a record the program owns.
+ *
+ * Return: the number of records (may exceed @max).
+ */
+int vfio_ccw_cp_pins(const struct vfio_ccw_cp *cp, struct vfio_ccw_pin **recs,
+		     int max)
+{
+	const struct cp_gen *gen;
+	int i, n;
+
+	rcu_read_lock();
+	gen = rcu_dereference(cp->gen);
+	n = gen->npins;
+	for (i = 0; i < n && i < max; i++)
+		recs[i] = gen->pins[i].rec;
+	rcu_read_unlock();
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_pins);
+#endif
 
 /**
  * vfio_ccw_cp_pinned() - pages the program keeps pinned

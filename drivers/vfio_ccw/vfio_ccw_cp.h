@@ -97,21 +97,25 @@
  */
 #define VFIO_CCW_CP_PIN_BATCH	512
 
+struct vfio_ccw_pin;
+
 /**
  * struct vfio_ccw_dma_ops - how translation reaches guest memory
  * @pin: pin @npage pages at the page-aligned IOVA @iova, contiguous in IOVA,
- *       for access @prot (IOMMU_READ, IOMMU_READ | IOMMU_WRITE); fill @pages;
- *       return @npage or a negative errno, never a partial count
- * @unpin: release @npage pages pinned at @iova by one or more @pin calls
+ *       for access @prot (IOMMU_READ, IOMMU_READ | IOMMU_WRITE); fill @pages
+ *       and return the pin record, which the program owns from now on, or
+ *       an ERR_PTR() with nothing pinned
+ * @unpin: release the record of one @pin: exactly that one, never more
  * @read: copy @len bytes of guest memory at @iova to @buf; 0 or -errno
  *
- * Production ops call vfio_pin_pages(), vfio_unpin_pages(), vfio_dma_rw();
- * the KUnit suite passes ops over fake guest memory. @ctx is passed through.
+ * Production: &vfio_ccw_pin_dma_ops (vfio_ccw_pin.c) over the vfio core;
+ * the KUnit suite passes ops over fake guest memory. @ctx is passed
+ * through.
  */
 struct vfio_ccw_dma_ops {
-	int  (*pin)(void *ctx, u64 iova, int npage, int prot,
-		    struct page **pages);
-	void (*unpin)(void *ctx, u64 iova, int npage);
+	struct vfio_ccw_pin *(*pin)(void *ctx, u64 iova, int npage, int prot,
+				    struct page **pages);
+	void (*unpin)(void *ctx, struct vfio_ccw_pin *pin);
 	int  (*read)(void *ctx, u64 iova, void *buf, size_t len);
 };
 
@@ -123,12 +127,14 @@ void vfio_ccw_cp_free(struct vfio_ccw_cp *cp);
 void vfio_ccw_cp_build_orb(const struct vfio_ccw_cp *cp, u32 intparm,
 			   union orb *orb);
 u32 vfio_ccw_cp_guest_cpa(const struct vfio_ccw_cp *cp, u32 cpa);
-bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 len);
+bool vfio_ccw_cp_overlaps(const struct vfio_ccw_cp *cp, u64 iova, u64 last);
 int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa);
 void vfio_ccw_cp_resumed(struct vfio_ccw_cp *cp);
 unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+int vfio_ccw_cp_pins(const struct vfio_ccw_cp *cp, struct vfio_ccw_pin **recs,
+		     int max);
 /*
  * Memory allocations the translation made (translate and prepare_resume),
  * counted for the KUnit suite only: it checks that the cost of a

@@ -90,17 +90,39 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 	kfree(parent);
 }
 
+/*
+ * Reboot or kexec: the channel must not run a program into memory that the
+ * next kernel reuses. Quiesce as close does (clear, bounded wait, disable);
+ * a later close of the device finds it closed already.
+ */
 static void vfio_ccw_sch_shutdown(struct subchannel *sch)
 {
-	guard(spinlock_irq)(&sch->lock);
-	vfio_ccw_hw_sch_disable(sch);
+	struct vfio_ccw_private *private = NULL;
+	struct vfio_ccw_parent *parent;
+
+	scoped_guard(spinlock_irq, &sch->lock) {
+		parent = dev_get_drvdata(&sch->dev);
+		if (parent && parent->private) {
+			private = parent->private;
+			/* the vfio device, and @private, outlive the remove */
+			get_device(&private->vdev.device);
+		} else {
+			vfio_ccw_hw_sch_disable(sch);
+		}
+	}
+	if (!private)
+		return;
+	vfio_ccw_fsm_close(private);
+	put_device(&private->vdev.device);
 }
 
 static int vfio_ccw_sch_event(struct subchannel *sch, int process)
 {
-	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
+	struct vfio_ccw_parent *parent;
 
 	guard(spinlock_irqsave)(&sch->lock);
+	/* under the lock: remove clears drvdata under it, then frees */
+	parent = dev_get_drvdata(&sch->dev);
 	if (!device_is_registered(&sch->dev) || work_pending(&sch->todo_work))
 		return -EAGAIN;
 	if (vfio_ccw_hw_sch_refresh(sch)) {

@@ -253,6 +253,7 @@ static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 	WARN_ON_ONCE(private->retired);
 	private->retired = private->cp;
 	private->cp = NULL;
+	private->cp_seq = 0;
 	/*
 	 * Pending already (another program was retired meanwhile): enough,
 	 * its function has not started and will find this one. The cheap
@@ -290,24 +291,23 @@ static void vfio_ccw_retire_work(struct work_struct *work)
  * vfio_ccw_private_init() - initialise the state machine part of a device
  * @private: the device, zeroed
  * @hw: the channel-subsystem ops
- * @dma: the guest-memory ops for translation (context: @private)
+ * @be: the back-end of guest memory (vfio_ccw_pin.h)
  * @lock: the subchannel's lock
+ * @dev: the vfio device's &struct device, or NULL (KUnit)
  *
  * The device starts in STANDBY.
  */
 void vfio_ccw_private_init(struct vfio_ccw_private *private,
 			   const struct vfio_ccw_hw_ops *hw,
-			   const struct vfio_ccw_dma_ops *dma,
-			   spinlock_t *lock)
+			   const struct vfio_ccw_pin_backend *be,
+			   spinlock_t *lock, struct device *dev)
 {
 	private->hw = hw;
-	private->dma = dma;
 	private->lock = lock;
 	private->state = VFIO_CCW_STATE_STANDBY;
 	mutex_init(&private->io_mutex);
-	spin_lock_init(&private->pin_lock);
-	INIT_LIST_HEAD(&private->pins);
-	INIT_LIST_HEAD(&private->pin_lru);
+	mutex_init(&private->crw_mutex);
+	vfio_ccw_pins_init(&private->pins, be, &private->stats, dev);
 	init_waitqueue_head(&private->wait);
 	INIT_DELAYED_WORK(&private->retire_work, vfio_ccw_retire_work);
 }
@@ -316,142 +316,23 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
 /**
  * vfio_ccw_private_cleanup() - release what vfio_ccw_private_init() set up
  * @private: the device, closed
+ *
+ * A parked program (the channel never confirmed that it stopped) is not
+ * freed: its memory is left to the channel, and said so.
  */
 void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
 {
 	cancel_delayed_work_sync(&private->retire_work);
 	scoped_guard(mutex, &private->io_mutex)
 		vfio_ccw_free_retired(private);
+	if (private->parked)
+		dev_err(private->vdev.dev,
+			"vfio_ccw: subchannel never stopped; its channel program stays allocated\n");
+	vfio_ccw_pins_destroy(&private->pins);
+	mutex_destroy(&private->crw_mutex);
 	mutex_destroy(&private->io_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_cleanup);
-
-/**
- * vfio_ccw_fsm_fence() - fence a range that a dma_unmap is releasing
- * @private: the device
- * @iova: start of the range (a whole vfio type1 mapping)
- * @length: its length
- *
- * From now until the fence is dropped, a translation that would pin or
- * read guest memory in the range fails with -EFAULT without touching it:
- * vfio type1 removes the mapping only after dma_unmap returned and only if
- * nothing in it is pinned then. The device has one fence; a dma_unmap of
- * another range replaces it (type1 handles mappings one at a time, so the
- * previous one is gone). It is dropped when it expires
- * (%VFIO_CCW_FENCE_TIMEOUT after the latest call), when an access to the
- * range finds it unmapped, and by open and close.
- */
-void vfio_ccw_fsm_fence(struct vfio_ccw_private *private, u64 iova,
-			u64 length)
-{
-	guard(spinlock_irq)(private->lock);
-	private->fence_iova = iova;
-	WRITE_ONCE(private->fence_len, length);
-	private->fence_until = jiffies + VFIO_CCW_FENCE_TIMEOUT;
-	private->fence_seq++;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_fence);
-
-static void vfio_ccw_fence_drop_locked(struct vfio_ccw_private *private)
-{
-	lockdep_assert_held(private->lock);
-	WRITE_ONCE(private->fence_len, 0);
-	private->fence_seq++;
-}
-
-/**
- * vfio_ccw_fence_hit_locked() - does an access fall into the fence?
- * @private: the device
- * @iova: start of the access
- * @length: its length
- *
- * Caller holds &vfio_ccw_private.lock. An expired fence is dropped.
- *
- * Return: true if [@iova, @iova + @length) overlaps a live fence.
- */
-bool vfio_ccw_fence_hit_locked(struct vfio_ccw_private *private, u64 iova,
-			       u64 length)
-{
-	lockdep_assert_held(private->lock);
-	if (!private->fence_len)
-		return false;
-	if (time_after(jiffies, private->fence_until)) {
-		vfio_ccw_fence_drop_locked(private);
-		return false;
-	}
-	return iova < private->fence_iova + private->fence_len &&
-	       private->fence_iova < iova + length;
-}
-
-/*
- * Check an access of a translation against the fence. A fenced access
- * first looks whether the memory is still mapped (a read of one byte,
- * which pins nothing): if not, the unmap is complete, the fence has done
- * its job and is dropped, and the access goes on (and fails on its own).
- */
-static int vfio_ccw_fence_check(struct vfio_ccw_private *private, u64 iova,
-				u64 length)
-{
-	unsigned long seq;
-	u8 probe;
-
-	/*
-	 * No fence, the common case, without the lock: a fence raised right
-	 * now is seen by the pin itself, which looks again under the lock;
-	 * a read that misses it read memory still mapped when it began.
-	 */
-	if (!READ_ONCE(private->fence_len))
-		return 0;
-	scoped_guard(spinlock_irq, private->lock) {
-		if (!vfio_ccw_fence_hit_locked(private, iova, length))
-			return 0;
-		seq = private->fence_seq;
-	}
-	if (!private->dma->read(private, iova, &probe, 1))
-		return -EFAULT;
-	scoped_guard(spinlock_irq, private->lock) {
-		if (private->fence_seq == seq)
-			vfio_ccw_fence_drop_locked(private);
-	}
-	return 0;
-}
-
-/* Translation reaches guest memory through the fence, then @private->dma. */
-static int vfio_ccw_fenced_pin(void *ctx, u64 iova, int npage, int prot,
-			       struct page **pages)
-{
-	struct vfio_ccw_private *private = ctx;
-	int ret;
-
-	ret = vfio_ccw_fence_check(private, iova, (u64)npage << PAGE_SHIFT);
-	if (ret)
-		return ret;
-	return private->dma->pin(private, iova, npage, prot, pages);
-}
-
-static void vfio_ccw_fenced_unpin(void *ctx, u64 iova, int npage)
-{
-	struct vfio_ccw_private *private = ctx;
-
-	private->dma->unpin(private, iova, npage);
-}
-
-static int vfio_ccw_fenced_read(void *ctx, u64 iova, void *buf, size_t len)
-{
-	struct vfio_ccw_private *private = ctx;
-	int ret;
-
-	ret = vfio_ccw_fence_check(private, iova, len);
-	if (ret)
-		return ret;
-	return private->dma->read(private, iova, buf, len);
-}
-
-static const struct vfio_ccw_dma_ops vfio_ccw_fenced_dma_ops = {
-	.pin = vfio_ccw_fenced_pin,
-	.unpin = vfio_ccw_fenced_unpin,
-	.read = vfio_ccw_fenced_read,
-};
 
 /* Issue the translated start, or drop it; see the start protocol. */
 static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
@@ -461,6 +342,9 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 	int err;
 
 	lockdep_assert_held(private->lock);
+	/* dma_unmap revokes under this lock: now or never */
+	if (!vfio_ccw_pins_xlate_end(&private->pins) && !ret)
+		ret = -EFAULT;
 	switch (private->state) {
 	case VFIO_CCW_STATE_CP_PROCESSING:
 		break;
@@ -476,8 +360,6 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		return 0;
 	}
-	if (!ret && private->xlate_revoked)
-		ret = -EFAULT;	/* dma_unmap took pages of this program */
 	if (ret) {
 		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
 		return ret;
@@ -491,6 +373,7 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 		return err;
 	}
 	private->cp = *cpp;
+	private->cp_seq = private->xlate_seq;
 	*cpp = NULL;
 	private->functions = VFIO_CCW_FUNC_START;
 	atomic64_inc(&private->stats.starts);
@@ -523,7 +406,6 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 			return ret;
 		private->overtaken = false;
 		seq = ++private->xlate_seq;
-		private->xlate_revoked = false;
 	}
 	guard(mutex)(&private->io_mutex);
 	/*
@@ -546,7 +428,8 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 	if (ret)
 		return ret;
 
-	ret = vfio_ccw_cp_translate(&vfio_ccw_fenced_dma_ops, private, orb,
+	vfio_ccw_pins_xlate_begin(&private->pins, seq);
+	ret = vfio_ccw_cp_translate(&vfio_ccw_pin_dma_ops, &private->pins, orb,
 				    &cp);
 
 	scoped_guard(spinlock_irq, private->lock)
@@ -577,6 +460,16 @@ static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
 	return 0;
 }
 
+/*
+ * The one clear: raise CLEAR, issue CLEAR SUBCHANNEL and account for it.
+ * Used by the clear request, close and reset, dma_unmap and channel-path
+ * events.
+ */
+static int vfio_ccw_clear_locked(struct vfio_ccw_private *private)
+{
+	return vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
+}
+
 static int vfio_ccw_halt_clear(struct vfio_ccw_private *private,
 			       enum vfio_ccw_event event)
 {
@@ -598,7 +491,7 @@ int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
 	lockdep_assert_held(private->lock);
 	if (!private->cp && !private->functions)
 		return 0;
-	return vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
+	return vfio_ccw_clear_locked(private);
 }
 
 /**
@@ -684,6 +577,8 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_cp *cp;
 	struct schib schib;
+	u64 seq, cp_seq;
+	bool ok;
 	int ret;
 
 	guard(mutex)(&private->io_mutex);
@@ -697,19 +592,22 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 		if (!(schib.scsw.cmd.actl & SCSW_ACTL_SUSPENDED))
 			return -EBUSY;
 		cp = private->cp;
-		private->xlate_seq++;
-		private->xlate_revoked = false;
+		cp_seq = private->cp_seq;
+		seq = ++private->xlate_seq;
 		private->resuming = true;
 	}
 
 	/* io_mutex keeps @cp alive even if an interrupt retires it now. */
+	vfio_ccw_pins_xlate_begin(&private->pins, seq);
 	ret = vfio_ccw_cp_prepare_resume(cp, dma32_to_u32(schib.scsw.cmd.cpa));
 
 	guard(spinlock_irq)(private->lock);
 	private->resuming = false;
-	if (private->state != VFIO_CCW_STATE_CP_PENDING || private->cp != cp)
+	ok = vfio_ccw_pins_xlate_end(&private->pins);
+	if (private->state != VFIO_CCW_STATE_CP_PENDING ||
+	    private->cp_seq != cp_seq)
 		return ret ?: -EBUSY;
-	if (!ret && private->xlate_revoked)
+	if (!ret && !ok)
 		ret = -EFAULT;
 	if (ret == -EFAULT) {
 		/*
@@ -718,7 +616,7 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 		 * interrupt retires it and its pins go (vfio type1 does not
 		 * call dma_unmap for a range without pins, such as CCWs).
 		 */
-		vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
+		vfio_ccw_clear_locked(private);
 	}
 	if (ret)
 		return ret;
@@ -767,6 +665,36 @@ VISIBLE_IF_KUNIT bool vfio_ccw_irq_is_final(const union scsw *scsw)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irq_is_final);
 
+/*
+ * Every address in the IRB that user space sees is a guest address or 0.
+ * The channel stores addresses of what it runs, our host copies: the SCSW
+ * CCW address and, in a format-0 ESW, the secondary-CCW address map back
+ * through the program (0 when outside it, and then not valid); the
+ * failing-storage address may be any host address of the program (a data
+ * page, an IDAW, a CCW) and is withdrawn. Only a solicited interrupt's
+ * addresses can be ours at all.
+ */
+static void vfio_ccw_irb_to_guest(struct vfio_ccw_private *private,
+				  struct irb *irb)
+{
+	const struct vfio_ccw_cp *cp = irb->scsw.cmd.fctl ? private->cp : NULL;
+	struct esw0 *esw = &irb->esw.esw0;
+	u32 cpa;
+
+	cpa = vfio_ccw_cp_guest_cpa(cp, dma32_to_u32(irb->scsw.cmd.cpa));
+	irb->scsw.cmd.cpa = u32_to_dma32(cpa);
+	if (!irb->scsw.cmd.eswf)
+		return;
+	esw->erw.fsavf = 0;
+	esw->faddr[0] = 0;
+	esw->faddr[1] = 0;
+	cpa = esw->erw.scavf ? vfio_ccw_cp_guest_cpa(cp,
+						     dma32_to_u32(esw->saddr)) : 0;
+	esw->saddr = u32_to_dma32(cpa);
+	if (!cpa)
+		esw->erw.scavf = 0;
+}
+
 /**
  * vfio_ccw_fsm_irq_locked() - handle an I/O interrupt of the subchannel
  * @private: the device
@@ -781,7 +709,7 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 			     const struct irb *hirb)
 {
 	struct irb irb = *hirb;
-	u32 fctl, actl, stctl, cpa;
+	u32 fctl, actl, stctl;
 	bool final;
 
 	lockdep_assert_held(private->lock);
@@ -791,6 +719,12 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 	final = vfio_ccw_final(&irb.scsw);
 	trace_vfio_ccw_irq(private->schid, fctl, actl, stctl, final);
 
+	if (final && private->parked && !private->retired) {
+		/* At last the proof that the channel is done with it. */
+		private->retired = private->parked;
+		private->parked = NULL;
+		schedule_delayed_work(&private->retire_work, 0);
+	}
 	if (private->state == VFIO_CCW_STATE_STANDBY ||
 	    private->state == VFIO_CCW_STATE_NOT_OPER) {
 		/* Not open: accepted and ignored. */
@@ -800,14 +734,7 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 		return;
 	}
 
-	/*
-	 * Only a solicited interrupt's CCW address can be one of our copies;
-	 * whatever else the channel stored is a host address: never let it
-	 * reach user space (0 when it is not in the published program).
-	 */
-	cpa = fctl ? vfio_ccw_cp_guest_cpa(private->cp,
-					  dma32_to_u32(irb.scsw.cmd.cpa)) : 0;
-	irb.scsw.cmd.cpa = u32_to_dma32(cpa);
+	vfio_ccw_irb_to_guest(private, &irb);
 	memcpy(private->io_region.irb_area, &irb, sizeof(irb));
 	private->irb = irb;
 	private->irq_seq++;
@@ -850,13 +777,6 @@ void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_notoper_locked);
 
-static bool vfio_ccw_cp_gone(struct vfio_ccw_private *private,
-			     struct vfio_ccw_cp *cp)
-{
-	guard(spinlock_irq)(private->lock);
-	return private->cp != cp;
-}
-
 static bool vfio_ccw_quiet(struct vfio_ccw_private *private)
 {
 	guard(spinlock_irq)(private->lock);
@@ -872,6 +792,7 @@ static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
 	if (!cp)
 		return NULL;
 	p->cp = NULL;
+	p->cp_seq = 0;
 	p->functions = 0;
 	vfio_ccw_event(p, VFIO_CCW_EVENT_DETACH);
 	wake_up(&p->wait);
@@ -879,52 +800,27 @@ static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
 }
 
 /**
- * vfio_ccw_fsm_dma_unmap() - stop a published program that uses a range
+ * vfio_ccw_stop_range_locked() - stop the program that uses a range
  * @private: the device
- * @iova: start of the range
- * @length: length of the range
+ * @iova: first address of the range
+ * @last: its last address
  *
- * A published program that uses the range is cleared and its final
- * interrupt awaited (bounded); if none comes, the program is detached.
- * Either way it is retired (freed later under io_mutex). Takes neither
- * io_mutex nor anything held across vfio calls: the vfio core calls this
- * with its device_list_lock held. May sleep.
- *
- * Return: true if a program was stopped.
+ * For dma_unmap: a published program that pins a page in the range, or
+ * whose CCWs lie in it (a resume would read them again), is cleared. The
+ * clear is not waited for: the program stays published until its final
+ * interrupt retires it, and its pages, revoked by the caller, stay
+ * allocated by references until then. Caller holds
+ * &vfio_ccw_private.lock.
  */
-bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
-			    u64 length)
+void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
+				u64 last)
 {
-	struct vfio_ccw_cp *cp = NULL;
-	bool clear = false;
-
-	scoped_guard(spinlock_irq, private->lock) {
-		if (private->cp &&
-		    vfio_ccw_cp_overlaps(private->cp, iova, length)) {
-			cp = private->cp;
-			if (!private->hw->csch(private)) {
-				private->functions |= VFIO_CCW_FUNC_CLEAR;
-				atomic64_inc(&private->stats.clears);
-				clear = true;
-			}
-		}
-	}
-	if (!cp)
-		return false;
-	if (clear)
-		wait_event_timeout(private->wait, vfio_ccw_cp_gone(private, cp),
-				   VFIO_CCW_CLEAR_TIMEOUT);
-	scoped_guard(spinlock_irq, private->lock) {
-		if (private->cp == cp) {
-			vfio_ccw_retire_locked(private);
-			private->functions = 0;
-			vfio_ccw_event(private, VFIO_CCW_EVENT_DETACH);
-			wake_up(&private->wait);
-		}
-	}
-	return true;
+	lockdep_assert_held(private->lock);
+	if (private->cp && !(private->functions & VFIO_CCW_FUNC_CLEAR) &&
+	    vfio_ccw_cp_overlaps(private->cp, iova, last))
+		vfio_ccw_clear_locked(private);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_dma_unmap);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_stop_range_locked);
 
 /* Enable the subchannel and enter IDLE; io_mutex and lock held. */
 static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
@@ -941,7 +837,6 @@ static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
 		return ret;
 	memset(&private->io_region, 0, sizeof(private->io_region));
 	memset(&private->irb, 0, sizeof(private->irb));
-	vfio_ccw_fence_drop_locked(private);
 	private->irq_seq = 0;
 	private->functions = 0;
 	private->overtaken = false;
@@ -950,12 +845,46 @@ static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
 }
 
 /*
+ * A start that entered CP_PROCESSING waits for the io_mutex that close and
+ * reset hold: drop it, or CLOSE (and a reset's OPEN) would be refused. It
+ * fails with -EBUSY when it gets the io_mutex.
+ */
+static void vfio_ccw_drop_waiting_start_locked(struct vfio_ccw_private *p)
+{
+	lockdep_assert_held(&p->io_mutex);
+	lockdep_assert_held(p->lock);
+	if (p->state == VFIO_CCW_STATE_CP_PROCESSING) {
+		p->overtaken = true;
+		vfio_ccw_event(p, VFIO_CCW_EVENT_START_DROP);
+	}
+}
+
+/*
+ * Has the channel provably stopped with what it ran? STORE SUBCHANNEL
+ * shows no activity (idle, or status pending at most), or the subchannel
+ * is not operational (condition code 3: nothing can run on it).
+ */
+static bool vfio_ccw_sch_stopped_locked(struct vfio_ccw_private *private)
+{
+	struct schib schib;
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = private->hw->stsch(private, &schib);
+	return cc == 3 || (!cc && !schib.scsw.cmd.actl);
+}
+
+/*
  * Disable the subchannel and enter STANDBY, then, for a reset, enable it
  * and enter IDLE again, all under one hold of the lock: requests never see
- * the STANDBY in between. Returns the result of reopening (0 without).
+ * the STANDBY in between. While the subchannel is busy and this is not
+ * the @last try, returns -EBUSY. On the last try, a published program that
+ * the channel may still be running is parked, never freed, and the device
+ * becomes not operational (-EIO). Otherwise returns the result of
+ * reopening (0 without).
  */
 static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
-				   bool reopen, bool force,
+				   bool reopen, bool last,
 				   struct vfio_ccw_cp **cpp)
 {
 	int ret = 0;
@@ -964,24 +893,23 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 	lockdep_assert_held(private->lock);
 	if (private->state != VFIO_CCW_STATE_NOT_OPER)
 		ret = private->hw->disable(private);
-	if (ret == -EBUSY && !force)
+	if (ret == -EBUSY && !last)
 		return -EBUSY;
+	vfio_ccw_drop_waiting_start_locked(private);
+	if (ret == -EBUSY && private->cp &&
+	    !vfio_ccw_sch_stopped_locked(private)) {
+		private->parked = vfio_ccw_detach_locked(private);
+		vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
+		dev_err_ratelimited(private->vdev.dev,
+				    "vfio_ccw: subchannel does not stop; device not operational\n");
+		return -EIO;
+	}
 	if (ret && ret != -ENODEV)
 		dev_warn_ratelimited(private->vdev.dev,
 				     "vfio_ccw: cannot disable subchannel: %d\n",
 				     ret);
-	/*
-	 * A start that entered CP_PROCESSING after the first look of
-	 * vfio_ccw_close_mutexed() waits for io_mutex, which the caller
-	 * holds: drop it, or CLOSE (and a reset's OPEN) would be refused.
-	 */
-	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
-		private->overtaken = true;
-		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
-	}
 	*cpp = vfio_ccw_detach_locked(private);
 	private->functions = 0;
-	vfio_ccw_fence_drop_locked(private);
 	vfio_ccw_event(private, VFIO_CCW_EVENT_CLOSE);
 	return reopen ? vfio_ccw_open_locked(private) : 0;
 }
@@ -991,7 +919,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 				  bool reopen)
 {
 	struct vfio_ccw_cp *cp = NULL;
-	bool clear = false;
+	bool clear = false, parked;
 	int i, ret = -EBUSY;
 
 	lockdep_assert_held(&private->io_mutex);
@@ -1000,16 +928,9 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 		if (private->state == VFIO_CCW_STATE_STANDBY)
 			return reopen ? vfio_ccw_open_locked(private) : 0;
 		/* A start waiting for io_mutex (reset only): drop it. */
-		if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
-			private->overtaken = true;
-			vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
-		}
-		if ((private->cp || private->functions) &&
-		    !private->hw->csch(private)) {
-			private->functions |= VFIO_CCW_FUNC_CLEAR;
-			atomic64_inc(&private->stats.clears);
-			clear = true;
-		}
+		vfio_ccw_drop_waiting_start_locked(private);
+		if (private->cp || private->functions)
+			clear = !vfio_ccw_clear_locked(private);
 	}
 	if (clear)
 		wait_event_timeout(private->wait, vfio_ccw_quiet(private),
@@ -1025,6 +946,11 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 	}
 	vfio_ccw_cp_free(cp);
 	vfio_ccw_free_retired(private);
+	scoped_guard(spinlock_irq, private->lock)
+		parked = private->parked;
+	/* The back-end must hold nothing after close; the pages stay. */
+	if (parked)
+		vfio_ccw_pins_revoke_all(&private->pins);
 	return ret;
 }
 
@@ -1037,9 +963,16 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
  */
 int vfio_ccw_fsm_open(struct vfio_ccw_private *private)
 {
+	int ret;
+
+	vfio_ccw_pins_drop_sticky_fences(&private->pins);
 	guard(mutex)(&private->io_mutex);
 	guard(spinlock_irq)(private->lock);
-	return vfio_ccw_open_locked(private);
+	ret = vfio_ccw_open_locked(private);
+	/* CRWs of channel paths that changed while closed are stale. */
+	if (!ret)
+		vfio_ccw_crw_flush_locked(private);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_open);
 
@@ -1052,8 +985,9 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_open);
  */
 void vfio_ccw_fsm_close(struct vfio_ccw_private *private)
 {
-	guard(mutex)(&private->io_mutex);
-	vfio_ccw_close_mutexed(private, false);
+	scoped_guard(mutex, &private->io_mutex)
+		vfio_ccw_close_mutexed(private, false);
+	vfio_ccw_pins_drop_sticky_fences(&private->pins);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_close);
 

@@ -21,11 +21,11 @@
 #include <asm/schid.h>
 
 #include "vfio_ccw_fsm.h"
+#include "vfio_ccw_pin.h"
 
 struct subchannel;
 struct vfio_ccw_cp;
 struct vfio_ccw_hw_ops;
-struct vfio_ccw_dma_ops;
 struct vfio_ccw_private;
 union orb;
 union scsw;
@@ -48,7 +48,7 @@ union scsw;
 /* Depth of the CRW queue. */
 #define VFIO_CCW_CRW_MAX	16
 
-/* Bounded wait for a final interrupt after a clear (dma_unmap, close). */
+/* Bounded wait for a final interrupt after the clear of close and reset. */
 #define VFIO_CCW_CLEAR_TIMEOUT	(3 * HZ)
 
 /*
@@ -57,16 +57,6 @@ union scsw;
  * interrupt when no request came.
  */
 #define VFIO_CCW_RETIRE_DELAY	msecs_to_jiffies(20)
-
-/* Buckets of the pin cache's index (pin_cache_pages defaults to 1024). */
-#define VFIO_CCW_PIN_HASH_BITS	8
-#define VFIO_CCW_PIN_HASH_SIZE	BIT(VFIO_CCW_PIN_HASH_BITS)
-
-/*
- * Lifetime of a dma_unmap fence after the last dma_unmap call for its
- * range returned (see "dma_unmap" in vfio-ccw-locking.rst).
- */
-#define VFIO_CCW_FENCE_TIMEOUT	(HZ / 10)
 
 /**
  * enum vfio_ccw_err_idx - buckets of the error counters
@@ -153,7 +143,6 @@ struct vfio_ccw_parent {
  * @sch: the subchannel; NULL in KUnit
  * @schid: the subchannel id (traces)
  * @hw: channel-subsystem instructions (production: vfio_ccw_hw_cio_ops)
- * @dma: how translation reaches guest memory; context is this structure
  * @lock: the subchannel's lock (&sch->lock); protects the fields marked
  *        [lock] below. IRQ handler and chp_event run with it held.
  * @io_mutex: serialises translation, resume preparation, reset, close and
@@ -163,7 +152,14 @@ struct vfio_ccw_parent {
  * @functions: [lock] VFIO_CCW_FUNC_* bits of the functions in progress
  * @cp: [lock] the published program (CP_PENDING only); stays valid while
  *      @io_mutex is held even after @lock is dropped
+ * @cp_seq: [lock] the number of the published program (the @xlate_seq of
+ *          its start), 0 when none: a program is identified by it, never
+ *          by its address, across a sleep
  * @retired: [lock] a program whose start ended, to be freed under @io_mutex
+ * @parked: [lock] a program taken from the device without proof that the
+ *          channel stopped with it (close or reset found the subchannel
+ *          still busy): never freed until a final interrupt comes; the
+ *          device is not operational meanwhile
  * @intparm: interruption parameter of our ORBs (the subchannel's address)
  * @io_region: [lock] the I/O region as user space reads it
  * @async_region: [lock] the async region as user space reads it
@@ -173,24 +169,16 @@ struct vfio_ccw_parent {
  * @crw_head: [lock] index of the oldest CRW in @crw
  * @crw_count: [lock] queued CRWs
  * @crw_overflow: [lock] the queue overflowed; drop until read empty
+ * @crw_mutex: serialises readers of the CRW region, so that a CRW is
+ *             dequeued only once it was copied to user space
  * @io_trigger: [lock] eventfd of IRQ 0
  * @crw_trigger: [lock] eventfd of IRQ 1
  * @req_trigger: [lock] eventfd of IRQ 2
- * @xlate_seq: [lock] number of the current translation (start or resume
- *             preparation); pins are tagged with it
- * @xlate_revoked: [lock] dma_unmap revoked a pin of translation @xlate_seq
+ * @xlate_seq: [lock] number of the latest translation (start or resume
+ *             preparation); its pins are tagged with it
  * @resuming: [lock] a resume is being prepared
- * @fence_iova: [lock] start of the range a dma_unmap is releasing
- * @fence_len: [lock] length of that range; 0 when there is no fence
- * @fence_until: [lock] jiffies after which the fence no longer counts
- * @fence_seq: [lock] bumped whenever the fence is set or dropped
- * @pin_lock: protects @pins and the pin cache; nests inside @lock
- * @pins: [pin_lock] extents pinned through &vfio_ccw_vfio_dma_ops
- * @pin_hash: [pin_lock] the pin cache's index: the first extent pinned at
- *            each IOVA, in %VFIO_CCW_PIN_HASH_SIZE buckets; allocated with
- *            the first pin, NULL before
- * @pin_lru: [pin_lock] cached extents, least recently used first
- * @pin_cache_len: [pin_lock] pages of the extents on @pin_lru
+ * @pins: guest memory: pin records, cache, fences (its own lock, taken
+ *        inside @lock)
  * @wait: woken after every final interrupt and every program detach
  * @retire_work: frees @retired when no request did it first
  * @stats: counters
@@ -201,7 +189,6 @@ struct vfio_ccw_private {
 	struct subchannel *sch;
 	struct subchannel_id schid;
 	const struct vfio_ccw_hw_ops *hw;
-	const struct vfio_ccw_dma_ops *dma;
 	spinlock_t *lock;		/* &sch->lock, see above */
 	struct mutex io_mutex;		/* sleeping side, see above */
 
@@ -209,7 +196,9 @@ struct vfio_ccw_private {
 	bool overtaken;
 	u32 functions;
 	struct vfio_ccw_cp *cp;
+	u64 cp_seq;
 	struct vfio_ccw_cp *retired;
+	struct vfio_ccw_cp *parked;
 	u32 intparm;
 	struct ccw_io_region io_region;
 	struct ccw_cmd_region async_region;
@@ -219,21 +208,13 @@ struct vfio_ccw_private {
 	unsigned int crw_head;
 	unsigned int crw_count;
 	bool crw_overflow;
+	struct mutex crw_mutex;		/* see above */
 	struct eventfd_ctx *io_trigger;
 	struct eventfd_ctx *crw_trigger;
 	struct eventfd_ctx *req_trigger;
 	u64 xlate_seq;
-	bool xlate_revoked;
 	bool resuming;
-	u64 fence_iova;
-	u64 fence_len;
-	unsigned long fence_until;
-	unsigned long fence_seq;
-	spinlock_t pin_lock;		/* see above */
-	struct list_head pins;
-	struct hlist_head *pin_hash;
-	struct list_head pin_lru;
-	unsigned int pin_cache_len;
+	struct vfio_ccw_pins pins;
 
 	wait_queue_head_t wait;
 	struct delayed_work retire_work;
@@ -243,7 +224,8 @@ struct vfio_ccw_private {
 /* vfio_ccw_fsm.c: requests and events (see vfio_ccw_fsm.h) */
 void vfio_ccw_private_init(struct vfio_ccw_private *private,
 			   const struct vfio_ccw_hw_ops *hw,
-			   const struct vfio_ccw_dma_ops *dma, spinlock_t *lock);
+			   const struct vfio_ccw_pin_backend *be,
+			   spinlock_t *lock, struct device *dev);
 void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
 void vfio_ccw_fsm_close(struct vfio_ccw_private *private);
@@ -258,12 +240,8 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private);
 void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 			     const struct irb *irb);
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
-bool vfio_ccw_fsm_dma_unmap(struct vfio_ccw_private *private, u64 iova,
-			    u64 length);
-void vfio_ccw_fsm_fence(struct vfio_ccw_private *private, u64 iova,
-			u64 length);
-bool vfio_ccw_fence_hit_locked(struct vfio_ccw_private *private, u64 iova,
-			       u64 length);
+void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
+				u64 last);
 int vfio_ccw_cc_to_errno(int cc);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool vfio_ccw_irq_is_final(const union scsw *scsw);
@@ -290,8 +268,6 @@ void vfio_ccw_crw_flush_locked(struct vfio_ccw_private *private);
 
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
-extern const struct vfio_ccw_dma_ops vfio_ccw_vfio_dma_ops;
-bool vfio_ccw_pin_cache_flush(struct vfio_ccw_private *private);
 
 /* vfio_ccw_drv.c */
 int vfio_ccw_chp_event_inject(u8 chpid, int event);

@@ -90,10 +90,23 @@ static u64 fg_phys(struct fake_guest *g, u64 iova)
 	return page_to_phys(p->page) + (iova & ~PAGE_MASK);
 }
 
-static int fake_pin(void *ctx, u64 iova, int npage, int prot,
-		    struct page **pages)
+/*
+ * The pin record the fake hands out: the translation must give back each
+ * one exactly once (KASAN sees a second kfree, @magic a stray pointer).
+ */
+struct fake_rec {
+	u32 magic;
+	int npage;
+	u64 iova;
+};
+
+#define FAKE_REC_MAGIC	0x70696e21
+
+static struct vfio_ccw_pin *fake_pin(void *ctx, u64 iova, int npage, int prot,
+				     struct page **pages)
 {
 	struct fake_guest *g = ctx;
+	struct fake_rec *rec;
 	int i;
 
 	KUNIT_EXPECT_EQ(g->test, iova & ~PAGE_MASK, 0);
@@ -105,10 +118,16 @@ static int fake_pin(void *ctx, u64 iova, int npage, int prot,
 
 		/* what vfio_pin_pages() answers */
 		if (!p)
-			return -EINVAL;
+			return ERR_PTR(-EINVAL);
 		if ((prot & IOMMU_WRITE) && p->ro)
-			return -EPERM;
+			return ERR_PTR(-EPERM);
 	}
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return ERR_PTR(-ENOMEM);
+	rec->magic = FAKE_REC_MAGIC;
+	rec->npage = npage;
+	rec->iova = iova;
 	for (i = 0; i < npage; i++) {
 		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
 
@@ -120,23 +139,30 @@ static int fake_pin(void *ctx, u64 iova, int npage, int prot,
 	g->pinned += npage;
 	g->pin_calls++;
 	g->max_batch = max(g->max_batch, npage);
-	return npage;
+	return (struct vfio_ccw_pin *)rec;
 }
 
-static void fake_unpin(void *ctx, u64 iova, int npage)
+static void fake_unpin(void *ctx, struct vfio_ccw_pin *pin)
 {
+	struct fake_rec *rec = (struct fake_rec *)pin;
 	struct fake_guest *g = ctx;
 	int i;
 
-	for (i = 0; i < npage; i++) {
-		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
+	if (!rec || rec->magic != FAKE_REC_MAGIC) {
+		g->bad_unpin = true;
+		return;
+	}
+	for (i = 0; i < rec->npage; i++) {
+		struct fake_page *p = fg_page(g, rec->iova + i * PAGE_SIZE);
 
 		if (!p || !p->pins)
 			g->bad_unpin = true;
 		else
 			p->pins--;
 	}
-	g->unpinned += npage;
+	g->unpinned += rec->npage;
+	rec->magic = 0;
+	kfree(rec);
 }
 
 static int fake_read(void *ctx, u64 iova, void *buf, size_t len)
@@ -1211,18 +1237,24 @@ static void cp_test_overlaps(struct kunit *test)
 	orb_fmt1(&orb, PROG + 0x100);
 	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
 			0);
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1, PAGE_SIZE));
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1 + 0xfff, 1));
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D3 - 1, 2));
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x108, 8));
+	/* ranges are [first, last]: a range may end at 2^64 */
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1, D1 + 0xfff));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D1 + 0xfff,
+						     D1 + 0xfff));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, D3 - 1, D3));
+	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x108,
+						     PROG + 0x10f));
 	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, 0, U64_MAX));
 	KUNIT_EXPECT_TRUE(test, vfio_ccw_cp_overlaps(cp, PROG, U64_MAX));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D2, PAGE_SIZE));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D1, 0));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D2, D2 + 0xfff));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D1 + 1, D1));
 	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, D3 - PAGE_SIZE,
-						      PAGE_SIZE));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG, 0x100));
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x110, 8));
+						      D3 - 1));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG, PROG + 0xff));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x110,
+						      PROG + 0xfff));
+	KUNIT_EXPECT_FALSE(test, vfio_ccw_cp_overlaps(cp, PROG + 0x110,
+						      U64_MAX));
 	vfio_ccw_cp_free(cp);
 	expect_no_pins(test, g);
 }

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -31,8 +32,9 @@ struct fsm_ctx {
 	int enables, disables;
 	u8 *mem;			/* FAKE_PAGES of guest memory */
 	int pinned, reads;
-	/* called from the read op during translation (overtaking tests) */
+	/* called from read number on_read_at of a translation */
 	int (*on_read)(struct vfio_ccw_private *private);
+	int on_read_at;
 	int on_read_ret;
 	struct schib schib;		/* what stsch stores */
 	/* deliver a final interrupt after csch, from a work item */
@@ -42,6 +44,7 @@ struct fsm_ctx {
 	/* a start enters CP_PROCESSING as the subchannel is disabled */
 	bool start_on_disable;
 	int enable_ret;
+	int disable_ret;
 	struct work_struct irq_work;
 };
 
@@ -107,7 +110,7 @@ static int fake_disable(struct vfio_ccw_private *p)
 		ctx->start_on_disable = false;
 		vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_START);
 	}
-	return 0;
+	return ctx->disable_ret;
 }
 
 static const struct vfio_ccw_hw_ops fake_hw_ops = {
@@ -121,46 +124,61 @@ static const struct vfio_ccw_hw_ops fake_hw_ops = {
 	.disable = fake_disable,
 };
 
-static int fake_pin(void *c, u64 iova, int npage, int prot,
-		    struct page **pages)
+static struct fsm_ctx *pins_ctx(struct vfio_ccw_pins *pins)
 {
-	struct vfio_ccw_private *private = c;
-	struct fsm_ctx *ctx = to_ctx(private);
+	return to_ctx(container_of(pins, struct vfio_ccw_private, pins));
+}
+
+/* The back-end: what vfio_pin_pages() and friends would do. */
+static int fake_pin(struct vfio_ccw_pins *pins, u64 iova, int npage,
+		    int prot, struct page **pages)
+{
+	struct fsm_ctx *ctx = pins_ctx(pins);
 	int i;
 
 	if (ctx->gone ||
 	    iova + ((u64)npage << PAGE_SHIFT) > FAKE_PAGES * PAGE_SIZE)
-		return -EFAULT;
+		return -EINVAL;
 	for (i = 0; i < npage; i++)
 		pages[i] = virt_to_page(ctx->mem + iova + i * PAGE_SIZE);
 	ctx->pinned += npage;
 	return npage;
 }
 
-static void fake_unpin(void *c, u64 iova, int npage)
+static void fake_unpin(struct vfio_ccw_pins *pins, u64 iova, int npage)
 {
-	to_ctx(c)->pinned -= npage;
+	pins_ctx(pins)->pinned -= npage;
 }
 
-static int fake_read(void *c, u64 iova, void *buf, size_t len)
+static int fake_read(struct vfio_ccw_pins *pins, u64 iova, void *buf,
+		     size_t len)
 {
-	struct vfio_ccw_private *private = c;
-	struct fsm_ctx *ctx = to_ctx(private);
+	struct fsm_ctx *ctx = pins_ctx(pins);
 
 	ctx->reads++;
-	if (ctx->on_read && ctx->reads == 1)
-		ctx->on_read_ret = ctx->on_read(private);
+	if (ctx->on_read && ctx->reads == ctx->on_read_at)
+		ctx->on_read_ret = ctx->on_read(&ctx->priv);
 	if (ctx->gone || iova + len > FAKE_PAGES * PAGE_SIZE)
-		return -EFAULT;
+		return -EINVAL;
 	memcpy(buf, ctx->mem + iova, len);
 	return 0;
 }
 
-static const struct vfio_ccw_dma_ops fake_dma_ops = {
+static const struct vfio_ccw_pin_backend fake_backend = {
 	.pin = fake_pin,
 	.unpin = fake_unpin,
 	.read = fake_read,
 };
+
+/*
+ * Pages pinned for programs: the back-end's pins but those the pin cache
+ * keeps (an ended program's pages stay pinned there, for reuse).
+ */
+static int prog_pinned(struct fsm_ctx *ctx)
+{
+	guard(spinlock_irq)(&ctx->priv.pins.lock);
+	return ctx->pinned - ctx->priv.pins.cache_len;
+}
 
 /* An IRB ending the function: status pending alone, or CE+DE. */
 static void make_irb(struct irb *irb, u32 fctl, u32 actl, u32 stctl,
@@ -207,13 +225,14 @@ static int fsm_test_init(struct kunit *test)
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	ctx->mem = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+	/* compound: dma_unmap takes page references on single pages */
+	ctx->mem = (u8 *)__get_free_pages(GFP_KERNEL | __GFP_ZERO | __GFP_COMP,
 					  get_order(FAKE_PAGES * PAGE_SIZE));
 	KUNIT_ASSERT_NOT_NULL(test, ctx->mem);
 	spin_lock_init(&ctx->lock);
 	INIT_WORK(&ctx->irq_work, irq_work_fn);
-	vfio_ccw_private_init(&ctx->priv, &fake_hw_ops, &fake_dma_ops,
-			      &ctx->lock);
+	vfio_ccw_private_init(&ctx->priv, &fake_hw_ops, &fake_backend,
+			      &ctx->lock, NULL);
 	/* One format-1 CCW: SENSE ID, SLI, 8 bytes into page 1. */
 	ccw = ctx->mem + PROG_IOVA;
 	ccw[0] = 0xe4;
@@ -230,8 +249,11 @@ static void fsm_test_exit(struct kunit *test)
 
 	cancel_work_sync(&ctx->irq_work);
 	vfio_ccw_fsm_close(&ctx->priv);
-	vfio_ccw_private_cleanup(&ctx->priv);
+	/* dma_unmap's fences go with their files (delayed: a kthread) */
+	flush_delayed_fput();
+	vfio_ccw_pins_cache_flush(&ctx->priv.pins);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	vfio_ccw_private_cleanup(&ctx->priv);
 	free_pages((unsigned long)ctx->mem, get_order(FAKE_PAGES * PAGE_SIZE));
 }
 
@@ -371,7 +393,7 @@ static void fsm_test_start_final(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 3);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
 	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
 /*
@@ -385,24 +407,24 @@ static void fsm_test_retire_by_next_request(struct kunit *test)
 
 	open_dev(test, ctx);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	KUNIT_ASSERT_EQ(test, ctx->pinned, 1);
+	KUNIT_ASSERT_EQ(test, prog_pinned(ctx), 1);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.retired);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
 	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&ctx->priv.retire_work));
 
 	/* The next start frees it: one program's pages pinned, not two. */
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
 
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.retired);
 	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
 static void fsm_test_ssch_cc(struct kunit *test)
@@ -418,7 +440,7 @@ static void fsm_test_ssch_cc(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, do_start(ctx), errs[i]);
 		KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 		KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-		KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+		KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 	}
 }
 
@@ -466,6 +488,7 @@ static void fsm_test_overtake(struct kunit *test, int (*hook)(struct
 
 	open_dev(test, ctx);
 	ctx->on_read = hook;
+	ctx->on_read_at = 1;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
 	/* start not issued, program freed, back to IDLE */
@@ -474,7 +497,7 @@ static void fsm_test_overtake(struct kunit *test, int (*hook)(struct
 		KUNIT_EXPECT_EQ(test, ctx->calls[insn], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->priv.stats.overtakes), 1);
 	if (!fctl)
 		return;
@@ -519,12 +542,13 @@ static void fsm_test_overtake_irq_first(struct kunit *test)
 
 	open_dev(test, ctx);
 	ctx->on_read = read_hook_clear_irq;
+	ctx->on_read_at = 1;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
 /* A failed halt (cc 1) does not overtake: the start goes on. */
@@ -540,6 +564,7 @@ static void fsm_test_failed_halt_no_overtake(struct kunit *test)
 
 	open_dev(test, ctx);
 	ctx->on_read = read_hook_halt_fails;
+	ctx->on_read_at = 1;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
@@ -553,6 +578,7 @@ static void fsm_test_start_in_processing(struct kunit *test)
 
 	open_dev(test, ctx);
 	ctx->on_read = read_hook_start;
+	ctx->on_read_at = 1;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
@@ -595,7 +621,7 @@ static void fsm_test_cancel_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_cancel(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
 static void fsm_test_resume(struct kunit *test)
@@ -630,32 +656,56 @@ static void fsm_test_notoper(struct kunit *test)
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 0);
 	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
+/* Page references on the pages of the fake guest (its compound head). */
+static int mem_refs(struct fsm_ctx *ctx)
+{
+	return page_count(virt_to_page(ctx->mem));
+}
+
+/*
+ * dma_unmap of a published program's pages: the back-end's pins go before
+ * it returns, the program is cleared, not waited for, and its pages stay
+ * allocated by references until its final interrupt retires it.
+ */
 static void fsm_test_dma_unmap(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
 
 	open_dev(test, ctx);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_GT(test, ctx->pinned, 0);
+	KUNIT_EXPECT_GT(test, prog_pinned(ctx), 0);
 	/* not overlapping: nothing happens */
-	KUNIT_EXPECT_FALSE(test, vfio_ccw_fsm_dma_unmap(&ctx->priv,
-							3 * PAGE_SIZE,
-							PAGE_SIZE));
+	vfio_ccw_dma_unmap_range(&ctx->priv, 3 * PAGE_SIZE, PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
-	/* overlapping: clear, final interrupt, pins gone on return */
-	ctx->irq_on_csch = true;
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_dma_unmap(&ctx->priv, 0,
-						       FAKE_PAGES * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
+	/* overlapping: cleared, nothing pinned on return, pages referenced */
+	vfio_ccw_dma_unmap_range(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
-	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
-	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.cp);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	/* a second unmap of the same range does not clear again */
+	vfio_ccw_dma_unmap_range(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
+	/* the range stays fenced until the unmapping thread is done */
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
+	/* the clear's final interrupt retired it; the next start freed it */
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	flush_delayed_work(&ctx->priv.retire_work);
 }
 
 /*
@@ -669,14 +719,31 @@ static void fsm_test_dma_unmap_ccws(struct kunit *test)
 	open_dev(test, ctx);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	/* the CCW is in page 0, the data in page 1 */
-	ctx->irq_on_csch = true;
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_fsm_dma_unmap(&ctx->priv, 0,
-						       PAGE_SIZE));
+	vfio_ccw_dma_unmap_range(&ctx->priv, 0, PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
 	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+}
+
+/* The program of a retired start is identified by number, not address. */
+static void fsm_test_program_numbers(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	u64 first;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	first = ctx->priv.cp_seq;
+	KUNIT_EXPECT_NE(test, first, 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	KUNIT_EXPECT_EQ(test, ctx->priv.cp_seq, 0);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_GT(test, ctx->priv.cp_seq, first);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 }
 
 /*
@@ -703,53 +770,168 @@ static void fsm_test_resume_memory_gone(struct kunit *test)
 	flush_work(&ctx->irq_work);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 }
 
-/* A fenced range is neither pinned nor read until the fence goes. */
+/* A fenced range is not pinned until the fence goes; elsewhere is. */
 static void fsm_test_fence(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
+	struct vfio_ccw_fence *f;
 
 	open_dev(test, ctx);
 	/* a fence elsewhere changes nothing */
-	vfio_ccw_fsm_fence(&ctx->priv, 3 * PAGE_SIZE, PAGE_SIZE);
+	f = vfio_ccw_pins_fence_add(&ctx->priv.pins, 3 * PAGE_SIZE,
+				    4 * PAGE_SIZE - 1);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
+	vfio_ccw_pins_cache_flush(&ctx->priv.pins);
+	vfio_ccw_pins_fence_drop(f);
 
-	/* still mapped (type1 has not removed it yet): refused, no pin */
-	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
-	ctx->reads = 0;
+	/* the data page fenced: refused, nothing pinned, nothing issued */
+	f = vfio_ccw_pins_fence_add(&ctx->priv.pins, PAGE_SIZE,
+				    2 * PAGE_SIZE - 1);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
-
-	/* the mapping is gone: the probe drops the fence */
-	ctx->gone = true;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
-	KUNIT_EXPECT_EQ(test, ctx->priv.fence_len, 0);
-	/* mapped again: a start runs at once */
-	ctx->gone = false;
+	/* lifted (the unmapping thread returned): a start runs at once */
+	vfio_ccw_pins_fence_drop(f);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
+}
 
-	/* an expired fence no longer counts */
-	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
-	scoped_guard(spinlock_irq, &ctx->lock)
-		ctx->priv.fence_until = jiffies - VFIO_CCW_FENCE_TIMEOUT;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	deliver_final(ctx, SCSW_FCTL_START_FUNC);
-	flush_delayed_work(&ctx->priv.retire_work);
+/* dma_unmap of a page pinned so far by the translation in flight. */
+static int read_hook_unmap(struct vfio_ccw_private *private)
+{
+	vfio_ccw_dma_unmap_range(private, PAGE_SIZE, PAGE_SIZE);
+	return 0;
+}
 
-	/* close drops it too */
-	vfio_ccw_fsm_fence(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
+/*
+ * A translation that lost a pin to dma_unmap fails at its next read or
+ * pin, at once: nothing is issued and nothing of it stays pinned. The
+ * program: NOP (CC), TIC to 0x300, SENSE (SLI, 8 bytes into page 1; only
+ * reachable by a status-modifier skip: pinned while the program is read),
+ * and at 0x300 a NOP.
+ */
+static void fsm_test_revoked_translation_fails(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	struct ccw1 *c = (struct ccw1 *)(ctx->mem + PROG_IOVA);
+	struct ccw1 *t = (struct ccw1 *)(ctx->mem + 0x300);
+	union orb orb;
+
+	open_dev(test, ctx);
+	memset(c, 0, 4 * sizeof(*c));
+	c[0] = (struct ccw1){ .cmd_code = CCW_CMD_NOOP,
+			      .flags = CCW_FLAG_CC | CCW_FLAG_SLI, .count = 1 };
+	c[1] = (struct ccw1){ .cmd_code = CCW_CMD_TIC,
+			      .cda = u32_to_dma32(0x300) };
+	c[2] = (struct ccw1){ .cmd_code = CCW_CMD_BASIC_SENSE,
+			      .flags = CCW_FLAG_SLI, .count = 8,
+			      .cda = u32_to_dma32(PAGE_SIZE) };
+	*t = (struct ccw1){ .cmd_code = CCW_CMD_NOOP, .flags = CCW_FLAG_SLI,
+			    .count = 1 };
+	/* the read of the TIC's target comes after the optional pin */
+	ctx->on_read = read_hook_unmap;
+	ctx->on_read_at = 2;
+	make_orb(&orb);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->reads, 2);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+}
+
+/*
+ * Close finds the subchannel busy for good: the program is not freed
+ * (the channel may still run it), its pins go to page references, the
+ * device is not operational; a late final interrupt frees it.
+ */
+static void fsm_test_close_parks_busy_program(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = -EBUSY;
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
 	vfio_ccw_fsm_close(&ctx->priv);
-	KUNIT_EXPECT_EQ(test, ctx->priv.fence_len, 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_open(&ctx->priv), -ENODEV);
+	/* the channel is done at last */
+	ctx->disable_ret = 0;
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/* The same, but STORE SUBCHANNEL proves the channel idle: freed at once. */
+static void fsm_test_close_frees_idle_program(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = -EBUSY;	/* status pending, say */
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_STANDBY);
+	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+}
+
+/* No host address of the ESW reaches user space. */
+static void fsm_test_irq_esw_addresses(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	union orb orb;
+	struct irb irb;
+	u32 host;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	vfio_ccw_cp_build_orb(ctx->priv.cp, 0, &orb);
+	host = dma32_to_u32(orb.cmd.cpa);
+	make_irb(&irb, SCSW_FCTL_START_FUNC, 0,
+		 SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+		 SCSW_STCTL_STATUS_PEND, host + 8);
+	irb.scsw.cmd.eswf = 1;
+	irb.esw.esw0.erw.fsavf = 1;
+	irb.esw.esw0.faddr[0] = u32_to_dma32(0);
+	irb.esw.esw0.faddr[1] = u32_to_dma32((u32)virt_to_phys(ctx->mem));
+	irb.esw.esw0.erw.scavf = 1;
+	irb.esw.esw0.saddr = u32_to_dma32(host);
+	deliver(ctx, &irb);
+	KUNIT_EXPECT_EQ(test, (int)ctx->priv.irb.esw.esw0.erw.fsavf, 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.esw.esw0.faddr[1]), 0);
+	KUNIT_EXPECT_EQ(test, (int)ctx->priv.irb.esw.esw0.erw.scavf, 1);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.esw.esw0.saddr),
+			PROG_IOVA);
+	KUNIT_EXPECT_EQ(test, memcmp(ctx->priv.io_region.irb_area,
+				     &ctx->priv.irb, sizeof(irb)), 0);
+	/* a secondary CCW address outside the program: 0, not valid */
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	make_irb(&irb, SCSW_FCTL_START_FUNC, 0,
+		 SCSW_STCTL_PRIM_STATUS | SCSW_STCTL_SEC_STATUS |
+		 SCSW_STCTL_STATUS_PEND, 0);
+	irb.scsw.cmd.eswf = 1;
+	irb.esw.esw0.erw.scavf = 1;
+	irb.esw.esw0.saddr = u32_to_dma32(0x7ff00000);
+	deliver(ctx, &irb);
+	KUNIT_EXPECT_EQ(test, (int)ctx->priv.irb.esw.esw0.erw.scavf, 0);
+	KUNIT_EXPECT_EQ(test, dma32_to_u32(ctx->priv.irb.esw.esw0.saddr), 0);
+	flush_delayed_work(&ctx->priv.retire_work);
 }
 
 /*
@@ -825,7 +1007,7 @@ static void fsm_test_close_pending(struct kunit *test)
 	vfio_ccw_fsm_close(&ctx->priv);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_STANDBY);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 	/* reset from STANDBY opens */
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
@@ -854,6 +1036,12 @@ static void fsm_test_crw_queue(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int i;
 
+	/* a closed device queues nothing; open starts with an empty queue */
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_crw_queue_locked(&ctx->priv, 0x00400000);
+	KUNIT_EXPECT_EQ(test, ctx->priv.crw_count, 0);
+	open_dev(test, ctx);
+	KUNIT_EXPECT_EQ(test, ctx->priv.crw_count, 0);
 	scoped_guard(spinlock_irq, &ctx->lock) {
 		for (i = 0; i < VFIO_CCW_CRW_MAX + 3; i++)
 			vfio_ccw_crw_queue_locked(&ctx->priv, 0x00400000 | i);
@@ -887,7 +1075,12 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_dma_unmap),
 	KUNIT_CASE(fsm_test_dma_unmap_ccws),
 	KUNIT_CASE(fsm_test_resume_memory_gone),
+	KUNIT_CASE(fsm_test_program_numbers),
 	KUNIT_CASE(fsm_test_fence),
+	KUNIT_CASE(fsm_test_revoked_translation_fails),
+	KUNIT_CASE(fsm_test_close_parks_busy_program),
+	KUNIT_CASE(fsm_test_close_frees_idle_program),
+	KUNIT_CASE(fsm_test_irq_esw_addresses),
 	KUNIT_CASE(fsm_test_reset_vs_start),
 	KUNIT_CASE(fsm_test_irq_cpa),
 	KUNIT_CASE(fsm_test_close_pending),
