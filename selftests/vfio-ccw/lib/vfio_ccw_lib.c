@@ -128,6 +128,7 @@ static void dev_init(struct vccw_dev *dev)
 	memset(dev, 0, sizeof(*dev));
 	dev->container = -1;
 	dev->group = -1;
+	dev->iommufd = -1;
 	dev->fd = -1;
 	dev->io_efd = -1;
 	dev->crw_efd = -1;
@@ -137,17 +138,116 @@ static void dev_init(struct vccw_dev *dev)
 }
 
 /**
+ * vccw_env_backend() - the back-end VFIO_CCW_BACKEND asks for
+ *
+ * Return: VCCW_BACKEND_IOMMUFD for "iommufd", else VCCW_BACKEND_GROUP.
+ */
+enum vccw_backend vccw_env_backend(void)
+{
+	const char *b = getenv("VFIO_CCW_BACKEND");
+
+	return b && !strcmp(b, "iommufd") ? VCCW_BACKEND_IOMMUFD :
+					     VCCW_BACKEND_GROUP;
+}
+
+/** vccw_backend_name() - "group" or "iommufd" */
+const char *vccw_backend_name(enum vccw_backend backend)
+{
+	return backend == VCCW_BACKEND_IOMMUFD ? "iommufd" : "group";
+}
+
+/* The parent subchannel of the mdev (css0/0.0.xxxx), for messages. */
+static void find_schid(struct vccw_dev *dev)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	char *slash;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", dev->uuid);
+	if (!realpath(path, link))
+		return;
+	slash = strrchr(link, '/');
+	if (!slash)
+		return;
+	*slash = 0;
+	snprintf(dev->schid, sizeof(dev->schid), "%s", basename(link));
+}
+
+/*
+ * The vfio device cdev of the mdev: /sys/bus/mdev/devices/UUID/vfio-dev/
+ * holds one entry, vfioN, whose node is /dev/vfio/devices/vfioN. Bound to
+ * a new /dev/iommu context with one IOAS attached.
+ */
+static int open_iommufd(struct vccw_dev *dev)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+	};
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vfio-dev",
+		 dev->uuid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	path[0] = 0;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "vfio", 4))
+			snprintf(path, sizeof(path), "/dev/vfio/devices/%s",
+				 e->d_name);
+	closedir(d);
+	if (!path[0])
+		return -ENOENT;
+	dev->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (dev->fd < 0)
+		return -errno;
+	dev->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (dev->iommufd < 0)
+		return -errno;
+	bind.iommufd = dev->iommufd;
+	if (ioctl(dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		return -errno;
+	if (ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		return -errno;
+	dev->ioas_id = alloc.out_ioas_id;
+	attach.pt_id = dev->ioas_id;
+	if (ioctl(dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		return -errno;
+	return 0;
+}
+
+/**
  * vccw_open_noneg() - open a device without negotiating or wiring IRQs
  * @dev: the device, initialised here
  * @uuid_or_path: mdev UUID or /sys/bus/mdev/devices/UUID
  *
- * Group from the mdev's iommu_group link, container /dev/vfio/vfio with
- * the type-1 v2 IOMMU (type 1 if v2 is not offered), device fd by UUID.
- * Only the 16-byte GET_INFO is done.
+ * With the back-end of vccw_env_backend(); see vccw_open_noneg_backend().
  *
  * Return: 0 or -errno; on error nothing is open.
  */
 int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path)
+{
+	return vccw_open_noneg_backend(dev, uuid_or_path, vccw_env_backend());
+}
+
+/**
+ * vccw_open_noneg_backend() - open a device through a given back-end
+ * @dev: the device, initialised here
+ * @uuid_or_path: mdev UUID or /sys/bus/mdev/devices/UUID
+ * @backend: the group back-end: group from the mdev's iommu_group link,
+ *           container /dev/vfio/vfio with the type-1 v2 IOMMU (type 1 if
+ *           v2 is not offered), device fd by UUID; the iommufd back-end:
+ *           the device's cdev bound to /dev/iommu with a new IOAS
+ *
+ * Only the 16-byte GET_INFO is done.
+ *
+ * Return: 0 or -errno; on error nothing is open.
+ */
+int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
+			    enum vccw_backend backend)
 {
 	struct vfio_group_status gst = { .argsz = sizeof(gst) };
 	char path[PATH_MAX], link[PATH_MAX];
@@ -155,9 +255,19 @@ int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path)
 	int ret;
 
 	dev_init(dev);
+	dev->backend = backend;
 	ret = uuid_of(uuid_or_path, dev->uuid, sizeof(dev->uuid));
 	if (ret)
 		return ret;
+	find_schid(dev);
+	if (backend == VCCW_BACKEND_IOMMUFD) {
+		ret = open_iommufd(dev);
+		if (ret) {
+			vccw_close(dev);
+			return ret;
+		}
+		goto info;
+	}
 	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
 		 dev->uuid);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -165,17 +275,6 @@ int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path)
 		return -errno;
 	link[n] = 0;
 	dev->group_id = atoi(basename(link));
-	/* the mdev's parent device is its subchannel (css0/0.0.xxxx) */
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", dev->uuid);
-	if (realpath(path, link)) {
-		char *slash = strrchr(link, '/');
-
-		if (slash) {
-			*slash = 0;
-			snprintf(dev->schid, sizeof(dev->schid), "%s",
-				 basename(link));
-		}
-	}
 
 	dev->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (dev->container < 0)
@@ -205,6 +304,7 @@ int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path)
 	dev->fd = ioctl(dev->group, VFIO_GROUP_GET_DEVICE_FD, dev->uuid);
 	if (dev->fd < 0)
 		goto err;
+info:
 	dev->info.argsz = 16;
 	if (ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dev->info))
 		goto err;
@@ -228,9 +328,23 @@ err:
  */
 int vccw_open(struct vccw_dev *dev, const char *uuid_or_path)
 {
+	return vccw_open_backend(dev, uuid_or_path, vccw_env_backend());
+}
+
+/**
+ * vccw_open_backend() - vccw_open() through a given back-end
+ * @dev: the device
+ * @uuid_or_path: mdev UUID or sysfs path
+ * @backend: the back-end
+ *
+ * Return: 0 or -errno; on error nothing is open.
+ */
+int vccw_open_backend(struct vccw_dev *dev, const char *uuid_or_path,
+		      enum vccw_backend backend)
+{
 	int ret;
 
-	ret = vccw_open_noneg(dev, uuid_or_path);
+	ret = vccw_open_noneg_backend(dev, uuid_or_path, backend);
 	if (ret)
 		return ret;
 	ret = vccw_negotiate(dev);
@@ -264,6 +378,9 @@ void vccw_close(struct vccw_dev *dev)
 		close(dev->group);
 	if (dev->container >= 0)
 		close(dev->container);
+	if (dev->iommufd >= 0)
+		close(dev->iommufd);
+	dev->iommufd = -1;
 	dev->fd = -1;
 	dev->io_efd = -1;
 	dev->crw_efd = -1;
@@ -579,19 +696,77 @@ int vccw_mem_alloc_at(struct vccw_dev *dev, struct vccw_mem *mem, size_t size,
 	memset(mem->va, 0, size);
 	mem->size = size;
 	mem->iova = iova;
-	map.flags = VFIO_DMA_MAP_FLAG_READ |
-		    (readonly ? 0 : VFIO_DMA_MAP_FLAG_WRITE);
-	map.vaddr = (uintptr_t)mem->va;
-	map.iova = iova;
-	map.size = size;
-	if (ioctl(dev->container, VFIO_IOMMU_MAP_DMA, &map)) {
-		ret = -errno;
+	ret = vccw_dma_map(dev, mem->va, iova, size, readonly);
+	if (ret) {
 		munmap(mem->va, size);
 		memset(mem, 0, sizeof(*mem));
 		return ret;
 	}
 	mem->mapped = true;
 	return 0;
+}
+
+/**
+ * vccw_dma_map() - map @size bytes at @va for the device at @iova
+ * @dev: the device
+ * @va: page-aligned memory of this process
+ * @iova: the device address (the guest's), page aligned
+ * @size: bytes, whole pages
+ * @readonly: the device may only read
+ *
+ * Return: 0 or -errno.
+ */
+int vccw_dma_map(struct vccw_dev *dev, void *va, uint64_t iova, size_t size,
+		 bool readonly)
+{
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct iommu_ioas_map imap = {
+		.size = sizeof(imap),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 (readonly ? 0 : IOMMU_IOAS_MAP_WRITEABLE),
+		.ioas_id = dev->ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = size,
+		.iova = iova,
+	};
+
+	if (dev->backend == VCCW_BACKEND_IOMMUFD)
+		return ioctl(dev->iommufd, IOMMU_IOAS_MAP, &imap) ? -errno : 0;
+	map.flags = VFIO_DMA_MAP_FLAG_READ |
+		    (readonly ? 0 : VFIO_DMA_MAP_FLAG_WRITE);
+	map.vaddr = (uintptr_t)va;
+	map.iova = iova;
+	map.size = size;
+	return ioctl(dev->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+}
+
+/**
+ * vccw_dma_unmap() - remove the mapping of @size bytes at @iova
+ * @dev: the device
+ * @iova: first address of a whole mapping
+ * @size: its size
+ *
+ * Return: 0 or -errno (type1 gives 0 with nothing unmapped for a range
+ * without mapping; iommufd gives ENOENT).
+ */
+int vccw_dma_unmap(struct vccw_dev *dev, uint64_t iova, size_t size)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = size,
+	};
+	struct iommu_ioas_unmap iunmap = {
+		.size = sizeof(iunmap),
+		.ioas_id = dev->ioas_id,
+		.iova = iova,
+		.length = size,
+	};
+
+	if (dev->backend == VCCW_BACKEND_IOMMUFD)
+		return ioctl(dev->iommufd, IOMMU_IOAS_UNMAP, &iunmap) ?
+		       -errno : 0;
+	return ioctl(dev->container, VFIO_IOMMU_UNMAP_DMA, &unmap) ? -errno : 0;
 }
 
 /**
@@ -619,16 +794,13 @@ int vccw_mem_alloc(struct vccw_dev *dev, struct vccw_mem *mem, size_t size)
 /** vccw_mem_unmap() - VFIO_IOMMU_UNMAP_DMA of @mem (memory stays) */
 int vccw_mem_unmap(struct vccw_dev *dev, struct vccw_mem *mem)
 {
-	struct vfio_iommu_type1_dma_unmap unmap = {
-		.argsz = sizeof(unmap),
-		.iova = mem->iova,
-		.size = mem->size,
-	};
+	int ret;
 
 	if (!mem->mapped)
 		return 0;
-	if (ioctl(dev->container, VFIO_IOMMU_UNMAP_DMA, &unmap))
-		return -errno;
+	ret = vccw_dma_unmap(dev, mem->iova, mem->size);
+	if (ret)
+		return ret;
 	mem->mapped = false;
 	return 0;
 }
@@ -636,7 +808,7 @@ int vccw_mem_unmap(struct vccw_dev *dev, struct vccw_mem *mem)
 /** vccw_mem_free() - unmap (if mapped) and release @mem */
 void vccw_mem_free(struct vccw_dev *dev, struct vccw_mem *mem)
 {
-	if (mem->mapped && dev->container >= 0)
+	if (mem->mapped && (dev->container >= 0 || dev->iommufd >= 0))
 		vccw_mem_unmap(dev, mem);
 	if (mem->va)
 		munmap(mem->va, mem->size);

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/iommufd.h>
 #include <linux/vfio.h>
 /*
  * uapi/linux/vfio_ccw.h is used as it is in the source tree: its __packed
@@ -280,9 +281,23 @@ struct vccw_region {
 };
 
 /**
+ * enum vccw_backend - how the device reaches its IOMMU
+ * @VCCW_BACKEND_GROUP: the vfio group and a type1 container
+ * @VCCW_BACKEND_IOMMUFD: the vfio device cdev bound to /dev/iommu, with an
+ *                        IOAS attached
+ */
+enum vccw_backend {
+	VCCW_BACKEND_GROUP = 0,
+	VCCW_BACKEND_IOMMUFD,
+};
+
+/**
  * struct vccw_dev - an open vfio-ccw device
- * @container: /dev/vfio/vfio fd
- * @group: the group fd
+ * @backend: how it was opened
+ * @container: /dev/vfio/vfio fd (group back-end), else -1
+ * @group: the group fd (group back-end), else -1
+ * @iommufd: /dev/iommu fd (iommufd back-end), else -1
+ * @ioas_id: the IOAS the device is attached to (iommufd back-end)
  * @fd: the device fd
  * @group_id: the iommu group number
  * @uuid: the mdev UUID
@@ -300,8 +315,11 @@ struct vccw_region {
  * @next_iova: the bump allocator of vccw_mem_alloc()
  */
 struct vccw_dev {
+	enum vccw_backend backend;
 	int container;
 	int group;
+	int iommufd;
+	uint32_t ioas_id;
 	int fd;
 	int group_id;
 	char uuid[64];
@@ -338,9 +356,19 @@ int vccw_env_mdevs(char list[][64], int max);
 int vccw_env_schids(char list[][64], int max);
 void vccw_require_env_or_skip(const char *prog);
 
-/* Open / close; vccw_open() negotiates (see vccw_negotiate()). */
+/*
+ * Open / close; vccw_open() negotiates (see vccw_negotiate()). Both use
+ * the back-end that VFIO_CCW_BACKEND names ("group", the default, or
+ * "iommufd"); the _backend variants take it explicitly.
+ */
+enum vccw_backend vccw_env_backend(void);
+const char *vccw_backend_name(enum vccw_backend backend);
 int vccw_open(struct vccw_dev *dev, const char *uuid_or_path);
 int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path);
+int vccw_open_backend(struct vccw_dev *dev, const char *uuid_or_path,
+		      enum vccw_backend backend);
+int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
+			    enum vccw_backend backend);
 void vccw_close(struct vccw_dev *dev);
 int vccw_negotiate(struct vccw_dev *dev);
 const char *vccw_abi_name(enum vccw_abi abi);
@@ -364,7 +392,14 @@ int vccw_region_read(struct vccw_dev *dev, int slot, void *buf, size_t len,
 int vccw_region_write(struct vccw_dev *dev, int slot, const void *buf,
 		      size_t len, uint64_t off);
 
-/* DMA. */
+/*
+ * DMA. vccw_dma_map() and vccw_dma_unmap() map and unmap through the
+ * device's back-end (VFIO_IOMMU_MAP_DMA, IOMMU_IOAS_MAP); the vccw_mem_*
+ * helpers allocate memory and use them.
+ */
+int vccw_dma_map(struct vccw_dev *dev, void *va, uint64_t iova, size_t size,
+		 bool readonly);
+int vccw_dma_unmap(struct vccw_dev *dev, uint64_t iova, size_t size);
 int vccw_mem_alloc(struct vccw_dev *dev, struct vccw_mem *mem, size_t size);
 int vccw_mem_alloc_at(struct vccw_dev *dev, struct vccw_mem *mem, size_t size,
 		      uint64_t iova, bool readonly);

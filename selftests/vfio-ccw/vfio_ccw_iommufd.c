@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_ccw_iommufd: the device through its vfio cdev bound to iommufd
+ * (/dev/vfio/devices/vfioN, /dev/iommu, an IOAS), the back-end QEMU and
+ * libvirt move to: pins go through iommufd_access_pin_pages() and unmaps
+ * arrive through the access ops, and IOVAs reach up to 2^64.
+ *
+ * usage: VFIO_CCW_MDEV=<mdev uuid> vfio_ccw_iommufd
+ *        (skips when the kernel has no vfio device cdev or iommufd)
+ */
+#define _GNU_SOURCE
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "kselftest_harness.h"
+#include "vfio_ccw_utils.h"
+#include "hostile.h"
+
+/* The last page of the IOVA space: a mapping there ends at 2^64. */
+#define TOP_IOVA	0xfffffffffffff000ull
+#define PROG_IOVA	0x100000ull
+
+FIXTURE(iommufd) {
+	struct vccw_dev dev;
+	struct vccw_mem prog;
+};
+
+FIXTURE_SETUP(iommufd)
+{
+	int ret = vccw_open_backend(&self->dev, vccw_env_mdev(),
+				    VCCW_BACKEND_IOMMUFD);
+
+	if (ret == -ENOENT)
+		SKIP(return, "no vfio device cdev or /dev/iommu in this kernel");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, vccw_mem_alloc_at(&self->dev, &self->prog, 4096,
+				       PROG_IOVA, false));
+}
+
+FIXTURE_TEARDOWN(iommufd)
+{
+	if (self->dev.fd < 0)
+		return;
+	hostile_quiesce(&self->dev);
+	vccw_mem_free(&self->dev, &self->prog);
+	vccw_close(&self->dev);
+	EXPECT_NO_LOCKED_PAGES();
+}
+
+/* The whole start path works through iommufd: SENSE ID stores its data. */
+TEST_F(iommufd, sense_id)
+{
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
+}
+
+/*
+ * A program whose IDAW designates the last page of the IOVA space (a
+ * mapping that ends at 2^64): it runs, its page stays pinned after it
+ * ended (the driver's pin cache) or not, and the unmap of that mapping
+ * must release it. Range arithmetic that computes an exclusive end wraps
+ * to 0 there and finds nothing: iommufd then retries, WARNs and fails the
+ * unmap with EDEADLOCK.
+ */
+TEST_F(iommufd, unmap_at_top_of_iova_space)
+{
+	struct ccw1 *c = (struct ccw1 *)self->prog.va;
+	uint64_t *idal = (uint64_t *)(self->prog.va + 0x100);
+	struct sense_id_data *id;
+	struct ccw_orb orb;
+	struct ccw_irb irb;
+	void *top;
+
+	top = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, top);
+	memset(top, 0, 4096);
+	ASSERT_EQ(0, vccw_dma_map(&self->dev, top, TOP_IOVA, 4096, false));
+
+	ccw_set(&c[0], CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 8,
+		vccw_iova(&self->prog, idal));
+	idaw2_set(&idal[0], TOP_IOVA + 0x800);
+	orb_init(&orb, vccw_iova(&self->prog, c), 0);
+	vccw_run_ok(&self->dev, &orb, &irb);
+	EXPECT_IRB_OK(&irb);
+	id = (struct sense_id_data *)((uint8_t *)top + 0x800);
+	EXPECT_EQ(0xff, id->ff);
+	EXPECT_EQ(0x38, id->cu_type[0]);
+
+	EXPECT_EQ(0, vccw_dma_unmap(&self->dev, TOP_IOVA, 4096));
+	/* nothing of it stays pinned: iommufd counts it in VmPin */
+	EXPECT_EQ(0, hostile_wait_unpinned(1000));
+	munmap(top, 4096);
+}
+
+int main(int argc, char **argv)
+{
+	vccw_require_env_or_skip(argv[0]);
+	return test_harness_run(argc, argv);
+}
