@@ -422,13 +422,14 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 		else if (private->xlate_seq != seq ||
 			 private->state != VFIO_CCW_STATE_CP_PROCESSING)
 			ret = -EBUSY;
+		else
+			vfio_ccw_pins_xlate_begin(&private->pins, seq);
 	}
 	vfio_ccw_cp_free(cp);
 	cp = NULL;
 	if (ret)
 		return ret;
 
-	vfio_ccw_pins_xlate_begin(&private->pins, seq);
 	ret = vfio_ccw_cp_translate(&vfio_ccw_pin_dma_ops, &private->pins, orb,
 				    &cp);
 
@@ -577,7 +578,7 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_cp *cp;
 	struct schib schib;
-	u64 seq, cp_seq;
+	u64 cp_seq;
 	bool ok;
 	int ret;
 
@@ -593,12 +594,12 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 			return -EBUSY;
 		cp = private->cp;
 		cp_seq = private->cp_seq;
-		seq = ++private->xlate_seq;
 		private->resuming = true;
+		vfio_ccw_pins_xlate_begin(&private->pins,
+					  ++private->xlate_seq);
 	}
 
 	/* io_mutex keeps @cp alive even if an interrupt retires it now. */
-	vfio_ccw_pins_xlate_begin(&private->pins, seq);
 	ret = vfio_ccw_cp_prepare_resume(cp, dma32_to_u32(schib.scsw.cmd.cpa));
 
 	guard(spinlock_irq)(private->lock);

@@ -440,11 +440,13 @@ void vfio_ccw_pins_drop_sticky_fences(struct vfio_ccw_pins *pins)
  * @pins: the device's guest memory
  * @tag: its number (not 0); its pins carry it
  *
- * Called under the io_mutex, which serialises translations.
+ * Called under the io_mutex, which serialises translations, with
+ * interrupts off (the caller holds &vfio_ccw_private.lock).
  */
 void vfio_ccw_pins_xlate_begin(struct vfio_ccw_pins *pins, u64 tag)
 {
-	guard(spinlock_irqsave)(&pins->lock);
+	lockdep_assert_irqs_disabled();
+	guard(spinlock)(&pins->lock);
 	pins->xlate = tag;
 	pins->xlate_revoked = false;
 }
@@ -465,7 +467,8 @@ bool vfio_ccw_pins_xlate_end(struct vfio_ccw_pins *pins)
 {
 	bool ok;
 
-	guard(spinlock_irqsave)(&pins->lock);
+	lockdep_assert_irqs_disabled();
+	guard(spinlock)(&pins->lock);
 	ok = !pins->xlate_revoked;
 	pins->xlate = 0;
 	pins->xlate_revoked = false;

@@ -291,12 +291,16 @@ static void orb_at(union orb *orb, u32 cpa)
 static int translate(struct pin_ctx *ctx, const union orb *orb,
 		     struct vfio_ccw_cp **cpp)
 {
+	bool ok;
 	int ret;
 
-	vfio_ccw_pins_xlate_begin(&ctx->pins, ++ctx->tag);
+	scoped_guard(irq)
+		vfio_ccw_pins_xlate_begin(&ctx->pins, ++ctx->tag);
 	ret = vfio_ccw_cp_translate(&vfio_ccw_pin_dma_ops, &ctx->pins, orb,
 				    cpp);
-	if (!vfio_ccw_pins_xlate_end(&ctx->pins) && !ret) {
+	scoped_guard(irq)
+		ok = vfio_ccw_pins_xlate_end(&ctx->pins);
+	if (!ok && !ret) {
 		vfio_ccw_cp_free(*cpp);
 		*cpp = NULL;
 		ret = -EFAULT;
@@ -358,6 +362,7 @@ static void pin_test_resume_of_page_pinned_twice(struct kunit *test)
 	struct pin_ctx *ctx = test->priv;
 	struct vfio_ccw_cp *cp;
 	union orb orb;
+	bool ok;
 
 	ccw(ctx, PROG, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
 	ccw(ctx, PROG + 0x08, CCW_CMD_TIC, 0, 0, PROG + 0x100);
@@ -376,9 +381,12 @@ static void pin_test_resume_of_page_pinned_twice(struct kunit *test)
 	    0x20, P + 0xff0);
 	ccw(ctx, PROG + 0x110, CCW_CMD_NOOP,
 	    CCW_FLAG_SUSPEND | CCW_FLAG_SLI, 0, 0);
-	vfio_ccw_pins_xlate_begin(&ctx->pins, ++ctx->tag);
+	scoped_guard(irq)
+		vfio_ccw_pins_xlate_begin(&ctx->pins, ++ctx->tag);
 	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_prepare_resume(cp, 0x1230), 0);
-	KUNIT_EXPECT_TRUE(test, vfio_ccw_pins_xlate_end(&ctx->pins));
+	scoped_guard(irq)
+		ok = vfio_ccw_pins_xlate_end(&ctx->pins);
+	KUNIT_EXPECT_TRUE(test, ok);
 	check_program(ctx, cp, ctx->tag, resumed);
 	KUNIT_EXPECT_GT(test, ctx->pg[pg_index(ctx, Q)].pins, 0);
 
