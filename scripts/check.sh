@@ -163,7 +163,7 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	# kmemleak scan.
 	da=() db=()
 	for t in "${tests[@]}"; do
-		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_fuzz|vfio_ccw_trust|vfio_ccw_iommufd) db+=(--run "/bin/$t") ;;
+		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_fuzz|vfio_ccw_stress|vfio_ccw_trust|vfio_ccw_iommufd) db+=(--run "/bin/$t") ;;
 		*) da+=(--run "/bin/$t") ;; esac
 	done
 	kmemleak=(--plan-line "sleep 6" --plan-line "write /sys/kernel/debug/kmemleak scan"

@@ -10,6 +10,8 @@
 #   --devices N              virtio-ccw subchannels bound to vfio_ccw (2)
 #   --spare N                extra subchannels left to io_subchannel (0)
 #   --insmod MOD.ko          load a further module after the driver
+#   --env NAME=VALUE         set an environment variable for the runs
+#                            (repeatable), e.g. VFIO_CCW_BACKEND=iommufd
 #   --moddir DIR             where our modules are (default: the top dir)
 #   --run "PROG ARGS"        a program to run (repeatable; -- adds one)
 #   --plan-line "LINE"       a raw plan line, appended after the runs
@@ -32,7 +34,7 @@ set -euo pipefail
 
 driver=ours flavour=base devices=2 spare=0 mem=1024 smp=2 timeout=300
 teardown=0 qmp="" log="" quiet=0 extra=() loglevel=5 moddir=$TOP
-insmods=() runs=() planlines=() qemu_extra=()
+insmods=() runs=() planlines=() qemu_extra=() envs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--devices) devices=$2; shift 2 ;;
 	--spare) spare=$2; shift 2 ;;
 	--insmod) insmods+=("$2"); shift 2 ;;
+	--env) envs+=("$2"); shift 2 ;;
 	--moddir) moddir=$(cd "$2" && pwd); shift 2 ;;
 	--run) runs+=("$2"); shift 2 ;;
 	--plan-line) planlines+=("$2"); shift 2 ;;
@@ -106,6 +109,7 @@ plan=$stage/etc/plan
 	echo "setenv VFIO_CCW_MDEVS ${mdevs:-none}"
 	echo "setenv VFIO_CCW_SCHIDS ${schids:-none}"
 	echo "setenv VFIO_CCW_DRIVER $driver"
+	for e in "${envs[@]}"; do echo "setenv ${e%%=*} ${e#*=}"; done
 	for r in "${runs[@]}"; do echo "run $r"; done
 	if [ $teardown -eq 1 ] && [ "$driver" != none ]; then
 		for ((i = 0; i < devices; i++)); do

@@ -174,7 +174,7 @@ static void start_suspended(struct __test_metadata *_metadata,
 		  st.functions & (VFIO_CCW_FUNC_START | VFIO_CCW_FUNC_HALT |
 				  VFIO_CCW_FUNC_CLEAR));
 	EXPECT_EQ(*seq, st.irq_seq);
-	EXPECT_LT(0, vccw_proc_status_kb("VmLck"));
+	EXPECT_LT(0, vccw_pinned_kb());
 }
 
 static void expect_idle(struct __test_metadata *_metadata,

@@ -98,7 +98,7 @@ static void expect_locked_is_cache(struct __test_metadata *_metadata,
 	long kb = sysconf(_SC_PAGESIZE) / 1024;
 
 	EXPECT_EQ(stat_of(_metadata, s, "pin_cached") * kb,
-		  vccw_proc_status_kb("VmLck"));
+		  vccw_pinned_kb());
 }
 
 static int param_write(const char *path, long val)
@@ -321,7 +321,7 @@ TEST_F(counters, pin_cache_honours_its_limit)
 	settle(_metadata, self->dev.uuid, &after);
 	EXPECT_EQ(2, DELTA("pin_cache_hits"));
 	EXPECT_EQ(0, stat_of(_metadata, &after, "pin_cached"));
-	EXPECT_EQ(0, vccw_proc_status_kb("VmLck"));
+	EXPECT_EQ(0, vccw_pinned_kb());
 	EXPECT_EQ(0, param_write(PIN_CACHE_PARAM, old));
 }
 

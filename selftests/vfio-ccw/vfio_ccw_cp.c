@@ -627,7 +627,7 @@ TEST_F(cp, unmap_while_program_suspended)
 	prog_suspend(&self->mem, 0x400, &orb);
 	vccw_start_ok(&self->dev, &orb);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, 100, NULL));
-	EXPECT_LT(0, vccw_proc_status_kb("VmLck"));
+	EXPECT_LT(0, vccw_pinned_kb());
 	ASSERT_EQ(0, vccw_mem_unmap(&self->dev, &self->mem));
 	vccw_drain_irqs(&self->dev, 100, NULL);
 	EXPECT_EQ(0, vccw_settled_locked_kb(1000));

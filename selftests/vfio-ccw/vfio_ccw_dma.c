@@ -413,15 +413,16 @@ TEST_F_TIMEOUT(dma, ccws_flipped_during_translation, 60)
 }
 
 /**
- * struct unmapper - VFIO_IOMMU_UNMAP_DMA in a thread, watched for hangs
- * @container: the container fd
+ * struct unmapper - an unmap (through the device's back-end) in a thread,
+ * watched for hangs
+ * @dev: the device
  * @iova: what to unmap
  * @size: its size
  * @ret: 0 or -errno
  * @done: the ioctl returned
  */
 struct unmapper {
-	int container;
+	struct vccw_dev *dev;
 	uint64_t iova, size;
 	int ret;
 	atomic_bool done;
@@ -430,20 +431,16 @@ struct unmapper {
 static void *unmap_main(void *arg)
 {
 	struct unmapper *u = arg;
-	struct vfio_iommu_type1_dma_unmap un = {
-		.argsz = sizeof(un), .iova = u->iova, .size = u->size,
-	};
 
-	u->ret = ioctl(u->container, VFIO_IOMMU_UNMAP_DMA, &un) ? -errno : 0;
+	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
 	atomic_store(&u->done, true);
 	return NULL;
 }
 
 /* Unmap in a thread; false when it did not return within the timeout. */
-static bool unmap_bounded(int container, struct vccw_mem *m, int *ret)
+static bool unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m, int *ret)
 {
-	struct unmapper u = { .container = container, .iova = m->iova,
-			      .size = m->size };
+	struct unmapper u = { .dev = dev, .iova = m->iova, .size = m->size };
 	struct timespec ts;
 	pthread_t t;
 
@@ -460,18 +457,13 @@ static bool unmap_bounded(int container, struct vccw_mem *m, int *ret)
 	return true;
 }
 
-static int remap(int container, struct vccw_mem *m)
+static int remap(struct vccw_dev *dev, struct vccw_mem *m)
 {
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uintptr_t)m->va, .iova = m->iova, .size = m->size,
-	};
+	int ret = vccw_dma_map(dev, m->va, m->iova, m->size, false);
 
-	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
-		return -errno;
-	m->mapped = true;
-	return 0;
+	if (!ret)
+		m->mapped = true;
+	return ret;
 }
 
 FIXTURE(unmap) {
@@ -517,7 +509,7 @@ TEST_F_TIMEOUT(unmap, of_suspended_program, 60)
 	EXPECT_LT(0, hostile_pinned_kb());
 	TH_LOG("pinned while suspended: %ld kB", hostile_pinned_kb());
 
-	ASSERT_TRUE(unmap_bounded(self->dev.container, &self->m, &ret));
+	ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
 	EXPECT_EQ(0, ret);
 	EXPECT_EQ(0, hostile_pinned_kb());
 	/* the old pages: anything written to them now is a use after unpin */
@@ -563,7 +555,7 @@ TEST_F_TIMEOUT(unmap, ccws_of_suspended_program, 60)
 	vccw_start_ok(&self->dev, &orb);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 
-	ASSERT_TRUE(unmap_bounded(self->dev.container, &self->m, &ret));
+	ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
 	EXPECT_EQ(0, ret);
 	n = vccw_drain_irqs(&self->dev, QUIET_MS, NULL);
 	TH_LOG("interrupts after the unmap: %d (RSCH %s)", n,
@@ -651,10 +643,10 @@ TEST_F_TIMEOUT(unmap, while_programs_start, 60)
 	r.end_ns = vccw_now_ns() + 4000000000ull;
 	ASSERT_EQ(0, pthread_create(&t, NULL, race_main, &r));
 	while (vccw_now_ns() < r.end_ns) {
-		ASSERT_TRUE(unmap_bounded(self->dev.container, &self->m, &ret));
+		ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
 		EXPECT_EQ(0, ret);
 		usleep(200);
-		ASSERT_EQ(0, remap(self->dev.container, &self->m));
+		ASSERT_EQ(0, remap(&self->dev, &self->m));
 		cycles++;
 		usleep(1000);
 	}

@@ -164,7 +164,7 @@ TEST_F(io, second_start_while_suspended_ebusy)
 	vccw_start_ok(&self->dev, &orb);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 	/* the suspended program keeps its pages pinned */
-	EXPECT_LT(0, vccw_proc_status_kb("VmLck"));
+	EXPECT_LT(0, vccw_pinned_kb());
 	EXPECT_ERRNO(EBUSY, vccw_io_write(&self->dev, &self->sid_orb,
 					  SCSW_FCTL_START));
 	EXPECT_ERRNO(EBUSY, vccw_start(&self->dev, &self->sid_orb));

@@ -71,15 +71,16 @@ FIXTURE_TEARDOWN(trust)
 }
 
 /**
- * struct unmapper - VFIO_IOMMU_UNMAP_DMA in a thread, watched for hangs
- * @container: the container fd
+ * struct unmapper - an unmap (through the device's back-end) in a thread,
+ * watched for hangs
+ * @dev: the device
  * @iova: what to unmap
  * @size: its size
  * @ret: 0 or -errno
  * @done: the ioctl returned
  */
 struct unmapper {
-	int container;
+	struct vccw_dev *dev;
 	uint64_t iova, size;
 	int ret;
 	atomic_bool done;
@@ -88,20 +89,16 @@ struct unmapper {
 static void *unmap_main(void *arg)
 {
 	struct unmapper *u = arg;
-	struct vfio_iommu_type1_dma_unmap un = {
-		.argsz = sizeof(un), .iova = u->iova, .size = u->size,
-	};
 
-	u->ret = ioctl(u->container, VFIO_IOMMU_UNMAP_DMA, &un) ? -errno : 0;
+	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
 	atomic_store(&u->done, true);
 	return NULL;
 }
 
 /* Unmap in a thread; false when it did not return within the timeout. */
-static bool unmap_bounded(int container, struct vccw_mem *m, int *ret)
+static bool unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m, int *ret)
 {
-	struct unmapper u = { .container = container, .iova = m->iova,
-			      .size = m->size };
+	struct unmapper u = { .dev = dev, .iova = m->iova, .size = m->size };
 	struct timespec ts;
 	pthread_t t;
 
@@ -263,14 +260,14 @@ TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
 	EXPECT_EQ(0, irqs);
 
 	/* (a) the suspended program's pages are pinned: P and Q */
-	lck = vccw_proc_status_kb("VmLck");
+	lck = vccw_pinned_kb();
 	if (lck < 8)
-		TH_LOG("VmLck %ld kB after RSCH: the pages of P and Q (8 kB) are not both pinned",
+		TH_LOG("%ld kB pinned after RSCH: the pages of P and Q (8 kB) are not both pinned",
 		       lck);
 	EXPECT_LE(8, lck);
 
 	/* (b) its memory goes away: the program must be stopped */
-	ASSERT_TRUE(unmap_bounded(self->dev.container, &self->q, &ret));
+	ASSERT_TRUE(unmap_bounded(&self->dev, &self->q, &ret));
 	EXPECT_EQ(0, ret);
 	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
 	if (!stopped)
@@ -326,15 +323,15 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 	EXPECT_EQ(0, irqs);
 
 	/* B1 and B2 keep P and both pages of Q pinned */
-	lck = vccw_proc_status_kb("VmLck");
+	lck = vccw_pinned_kb();
 	if (lck < 12)
-		TH_LOG("VmLck %ld kB: the pages of B1 and B2 in P and Q (12 kB) are not all pinned",
+		TH_LOG("%ld kB pinned: the pages of B1 and B2 in P and Q (12 kB) are not all pinned",
 		       lck);
 	if (lck < 12 && !self->dev.has_cap)
 		TH_LOG("(does the driver translate CCWs reached only by a status-modifier skip?)");
 	EXPECT_LE(12, lck);
 
-	ASSERT_TRUE(unmap_bounded(self->dev.container, &self->q, &ret));
+	ASSERT_TRUE(unmap_bounded(&self->dev, &self->q, &ret));
 	EXPECT_EQ(0, ret);
 	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
 	if (!stopped)
@@ -345,7 +342,7 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 
 /**
  * struct idle_unmapper - an unmap from a SCHED_IDLE thread on CPU 0
- * @container: the container fd
+ * @dev: the device
  * @iova: what to unmap
  * @size: its size
  * @ret: 0 or -errno of the ioctl
@@ -355,7 +352,7 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
  * @done: the ioctl returned
  */
 struct idle_unmapper {
-	int container;
+	struct vccw_dev *dev;
 	uint64_t iova, size;
 	int ret, sched;
 	uint64_t t0, t1;
@@ -366,13 +363,10 @@ static void *idle_unmap_main(void *arg)
 {
 	struct idle_unmapper *u = arg;
 	struct sched_param sp = { 0 };
-	struct vfio_iommu_type1_dma_unmap un = {
-		.argsz = sizeof(un), .iova = u->iova, .size = u->size,
-	};
 
 	u->sched = sched_setscheduler(0, SCHED_IDLE, &sp) ? -errno : 0;
 	u->t0 = vccw_now_ns();
-	u->ret = ioctl(u->container, VFIO_IOMMU_UNMAP_DMA, &un) ? -errno : 0;
+	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
 	u->t1 = vccw_now_ns();
 	atomic_store(&u->done, true);
 	return NULL;
@@ -473,7 +467,7 @@ static bool next_program_round(struct __test_metadata *_metadata,
 	 */
 	u = calloc(1, sizeof(*u));	/* leaked if the unmap hangs */
 	ASSERT_NE(NULL, u);
-	u->container = dev->container;
+	u->dev = dev;
 	u->iova = self->m.iova;
 	u->size = self->m.size;
 	ASSERT_EQ(0, pthread_attr_init(&attr));
@@ -623,7 +617,7 @@ TEST_F_TIMEOUT(trust, start_after_remap_is_accepted_at_once, 120)
 		ASSERT_EQ(0, ret);
 		EXPECT_IRB_OK(&irb);
 		EXPECT_EQ(0xff, id.ff);
-		ASSERT_TRUE(unmap_bounded(self->dev.container, &self->m, &ret));
+		ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
 		ASSERT_EQ(0, ret);
 		memset(self->m.va, CANARY, self->m.size);
 

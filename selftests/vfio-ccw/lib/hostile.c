@@ -678,8 +678,7 @@ long hostile_wait_unpinned(int ms)
  */
 long hostile_pinned_kb(void)
 {
-	long a = vccw_proc_status_kb("VmLck"), b = vccw_proc_status_kb("VmPin");
-	long kb = (a > 0 ? a : 0) + (b > 0 ? b : 0);
+	long kb = vccw_pinned_kb();
 
 	if (kb)
 		kb -= vccw_driver_cached_kb();

@@ -1316,6 +1316,21 @@ long vccw_proc_status_kb(const char *field)
 }
 
 /**
+ * vccw_pinned_kb() - kB of this process pinned for devices
+ *
+ * vfio type1 accounts the pages it pins in VmLck, iommufd in VmPin: the
+ * sum is the process's pinned memory whichever back-end the device uses.
+ *
+ * Return: kB (never negative).
+ */
+long vccw_pinned_kb(void)
+{
+	long a = vccw_proc_status_kb("VmLck"), b = vccw_proc_status_kb("VmPin");
+
+	return (a > 0 ? a : 0) + (b > 0 ? b : 0);
+}
+
+/**
  * vccw_driver_cached_kb() - kB kept pinned by the pin caches of the driver
  *
  * Sums pin_cached over every device's debugfs counters
@@ -1357,15 +1372,15 @@ long vccw_driver_cached_kb(void)
 }
 
 /**
- * vccw_settled_locked_kb() - VmLck beyond the driver's pin caches once it
- * has dropped to 0, or after @timeout_ms
+ * vccw_settled_locked_kb() - pinned memory (VmLck + VmPin) beyond the
+ * driver's pin caches once it has dropped to 0, or after @timeout_ms
  * @timeout_ms: a driver may release the pages of a finished program from
  * a work item shortly after signalling its interrupt
  *
  * The pages a pin cache keeps (vccw_driver_cached_kb()) are documented
  * locked memory of the process and are not counted.
  *
- * Return: the kB of VmLck not held by a pin cache, or -errno.
+ * Return: the kB pinned and not held by a pin cache, or -errno.
  */
 long vccw_settled_locked_kb(int timeout_ms)
 {
@@ -1373,7 +1388,7 @@ long vccw_settled_locked_kb(int timeout_ms)
 	long v;
 
 	for (;;) {
-		v = vccw_proc_status_kb("VmLck");
+		v = vccw_pinned_kb();
 		if (v > 0)
 			v -= vccw_driver_cached_kb();
 		if (v <= 0 || vccw_now_ns() >= end)

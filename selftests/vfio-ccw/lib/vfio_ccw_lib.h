@@ -456,11 +456,15 @@ int irb_format(const struct ccw_irb *irb, char *buf, size_t len);
 const char *vccw_feat_str(uint32_t features, char *buf, size_t len);
 const char *vccw_state_str(uint32_t state);
 
-/* Leak accounting: kB of VmLck and VmPin of this process, -errno. */
+/*
+ * Leak accounting: kB of VmLck and VmPin of this process, -errno;
+ * vccw_pinned_kb() is their sum (type1 counts in VmLck, iommufd in VmPin).
+ */
 long vccw_proc_status_kb(const char *field);
 int vccw_count_fds(void);
 long vccw_settled_locked_kb(int timeout_ms);
 long vccw_driver_cached_kb(void);
+long vccw_pinned_kb(void);
 
 uint64_t vccw_now_ns(void);
 
