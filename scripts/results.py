@@ -2,8 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Parse guest console logs of the harness and print the side-by-side table.
 
-usage: results.py --ref LOG --ours LOG [--kunit LOG] [--xfail FILE]
-                  [--stage NAME=STATUS ...] [--expect-binaries a,b,...]
+usage: results.py --ref LOG --ours LOG [--ref-iommufd LOG]
+                  [--ours-iommufd LOG] [--ours-debug LOG] [--kunit LOG]
+                  [--xfail FILE] [--stage NAME=STATUS ...]
+                  [--expect-binaries a,b,...]
+
+Columns: the reference and ours with the device opened through the vfio
+group and a type1 container, the same through the vfio cdev and iommufd
+(VFIO_CCW_BACKEND=iommufd), ours on the debug kernel.
 
 A selftest binary's results come from the kselftest TAP it prints between
 the init's "@@ run /bin/NAME: begin" and "@@ run /bin/NAME: end" markers.
@@ -13,7 +19,9 @@ Counting (the last line is "N passed, N failed"):
   ours:       ok -> passed; not ok, SKIP or missing -> failed
   reference:  ok -> passed, unless listed as an expected failure (then the
               list is stale: failed); not ok listed -> passed (expected);
-              not ok not listed -> failed (the test is wrong)
+              not ok not listed -> failed (the test is wrong). Under
+              iommufd the same list applies, but a listed test may pass
+              there (staleness is judged on the group column).
   KUnit case: ok -> passed; not ok -> failed
   stage:      0 -> passed; else failed
 """
@@ -125,6 +133,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ref')
     ap.add_argument('--ours')
+    ap.add_argument('--ref-iommufd')
+    ap.add_argument('--ours-iommufd')
     ap.add_argument('--ours-debug')
     ap.add_argument('--kunit', action='append', default=[])
     ap.add_argument('--xfail')
@@ -159,77 +169,74 @@ def main():
         passed += kp
         failed += len(kf)
 
-    if args.ref or args.ours:
+    # (column, log, is the reference, judges staleness of the list)
+    cols = [(name, log, ref, stale) for name, log, ref, stale in (
+        ('reference', args.ref, True, True),
+        ('ours', args.ours, False, False),
+        ('ref/iommufd', args.ref_iommufd, True, False),
+        ('ours/iommufd', args.ours_iommufd, False, False),
+        ('debug', args.ours_debug, False, False)) if log]
+    if cols:
         xfail = load_xfail(args.xfail)
-        ref = parse_selftests(args.ref) if args.ref else {}
-        ours = parse_selftests(args.ours) if args.ours else {}
-        dbg = parse_selftests(args.ours_debug) if args.ours_debug else None
+        data = {name: parse_selftests(log) for name, log, _, _ in cols}
         expected = [b for b in args.expect_binaries.split(',') if b]
-        binaries = sorted(set(expected) | set(ref) | set(ours))
+        binaries = sorted(set(expected).union(*[set(d) for d in data.values()]))
         rows = []
         for b in binaries:
-            for side, data in (('reference', ref), ('ours', ours),
-                               ('ours-debug', dbg)):
-                if (side == 'reference' and not args.ref) or \
-                   (side == 'ours' and not args.ours) or data is None:
-                    continue
-                if b not in data or data[b]['status'] is None:
-                    problems.append(f'{side}: {b} did not run to its end')
+            for name, _, _, _ in cols:
+                d = data[name]
+                if b not in d or d[b]['status'] is None:
+                    problems.append(f'{name}: {b} did not run to its end')
                     failed += 1
-                elif not data[b]['tests']:
-                    problems.append(f'{side}: {b} printed no test result')
+                elif not d[b]['tests']:
+                    problems.append(f'{name}: {b} printed no test result')
                     failed += 1
-            names = sorted(set(ref.get(b, {}).get('tests', {})) |
-                           set(ours.get(b, {}).get('tests', {})))
+            names = sorted(set().union(*[set(data[name].get(b, {}).get('tests', {}))
+                                         for name, _, _, _ in cols]))
             for n in names:
                 key = f'{b}:{n}'
-                r = ref.get(b, {}).get('tests', {}).get(n, '-') if args.ref else 'n/a'
-                o = ours.get(b, {}).get('tests', {}).get(n, '-') if args.ours else 'n/a'
+                cells = []
                 note = ''
-                if args.ref:
-                    if key in xfail:
-                        if r == 'pass':
+                for name, _, is_ref, judges in cols:
+                    r = data[name].get(b, {}).get('tests', {}).get(n, '-')
+                    if is_ref and key in xfail:
+                        if r == 'pass' and judges:
                             failed += 1
                             note = 'STALE expected failure'
-                            problems.append(f'reference passes {key}, listed as expected failure')
+                            problems.append(f'{name} passes {key}, listed as expected failure')
                         else:
                             passed += 1
-                            r = 'xfail'
-                            note = xfail[key]
+                            if r != 'pass':
+                                r = 'xfail'
+                            note = note or xfail[key]
                     elif r == 'pass':
                         passed += 1
                     else:
                         failed += 1
-                        note = 'reference fails: test is wrong?'
-                        problems.append(f'reference {r} {key} (not an expected failure)')
-                if args.ours:
-                    if o == 'pass':
-                        passed += 1
-                    else:
-                        failed += 1
-                        problems.append(f'ours {o} {key}')
-                d = ''
-                if dbg is not None:
-                    d = dbg.get(b, {}).get('tests', {}).get(n, '-')
-                    if d == 'pass':
-                        passed += 1
-                    else:
-                        failed += 1
-                        problems.append(f'ours-debug {d} {key}')
-                rows.append((b, n, r, o, d, note))
-        w1 = max([len(f'{b}:{n}') for b, n, *_ in rows] + [10])
-        dh = f'  {"debug":<5}' if dbg is not None else ''
+                        if is_ref:
+                            note = 'reference fails: test is wrong?'
+                            problems.append(f'{name} {r} {key} (not an expected failure)')
+                        else:
+                            problems.append(f'{name} {r} {key}')
+                    cells.append(r)
+                rows.append((key, cells, note))
+        w1 = max([len(k) for k, _, _ in rows] + [10])
+        widths = [max(len(name), 5) for name, _, _, _ in cols]
         print()
-        print(f'{"selftest":<{w1}}  {"reference":<9}  {"ours":<5}{dh}  note')
-        print(f'{"-" * w1}  {"-" * 9}  {"-" * 5}{"  -----" if dh else ""}  ----')
-        for b, n, r, o, d, note in rows:
-            dc = f'  {d:<5}' if dbg is not None else ''
-            print(f'{b + ":" + n:<{w1}}  {r:<9}  {o:<5}{dc}  {note}')
-        for k in xfail:
-            b, _, n = k.partition(':')
-            if args.ref and n not in ref.get(b, {}).get('tests', {}):
-                problems.append(f'expected failure {k} names no test that ran')
-                failed += 1
+        print(f'{"selftest":<{w1}}  ' +
+              '  '.join(f'{name:<{w}}' for (name, _, _, _), w in zip(cols, widths)) +
+              '  note')
+        print(f'{"-" * w1}  ' + '  '.join('-' * w for w in widths) + '  ----')
+        for key, cells, note in rows:
+            print(f'{key:<{w1}}  ' +
+                  '  '.join(f'{c:<{w}}' for c, w in zip(cells, widths)) +
+                  f'  {note}')
+        if args.ref:
+            for k in xfail:
+                b, _, n = k.partition(':')
+                if n not in data['reference'].get(b, {}).get('tests', {}):
+                    problems.append(f'expected failure {k} names no test that ran')
+                    failed += 1
 
     if problems:
         print()

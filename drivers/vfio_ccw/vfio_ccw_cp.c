@@ -101,6 +101,7 @@
 #include "vfio_ccw_cp.h"
 
 #define CP_GUARDS	2		/* guard CCWs behind every segment */
+#define CP_TOP_PAGE	(U64_MAX & PAGE_MASK)	/* the last page of IOVA */
 #define CP_SEG0_BYTES	256		/* struct vfio_ccw_cp.seg0 */
 #define CP_CCW_SIZE	8
 
@@ -739,7 +740,9 @@ static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
 	}
 	for (i = 0; i < np; i += run) {
 		run = 1;
+		/* contiguous, and never across the top of the IOVA space */
 		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
+		       iova[i + run - 1] != CP_TOP_PAGE &&
 		       iova[i + run] == iova[i] + run * PAGE_SIZE)
 			run++;
 		ret = cp_pin_run(b, iova[i], run, prot, &pages[i]);
@@ -845,6 +848,7 @@ static int cp_pin_pending(struct cp_build *b)
 	for (i = 0; i < np; i += run) {
 		run = 1;
 		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
+		       pg[i + run - 1].iova != CP_TOP_PAGE &&
 		       pg[i + run].iova == pg[i].iova + run * PAGE_SIZE &&
 		       pg[i + run].prot == pg[i].prot)
 			run++;
@@ -1232,8 +1236,12 @@ int vfio_ccw_cp_translate(const struct vfio_ccw_dma_ops *ops, void *ctx,
 	*cpp = NULL;
 	if (orb->tm.b)
 		return -EOPNOTSUPP;
-	/* res1 is ORB bit 5; res2 (bit 13) is the transport-mode bit b */
-	if (orb->cmd.orbx || orb->cmd.zero || orb->cmd.res1)
+	/*
+	 * Bits 25-30 are reserved. Bit 5 (res1 in orb.h) is the streaming-
+	 * mode control and goes to the channel like every control the guest
+	 * chose; bit 13 (res2) is the transport-mode bit b.
+	 */
+	if (orb->cmd.orbx || orb->cmd.zero)
 		return -EINVAL;
 
 	cp_count_alloc();

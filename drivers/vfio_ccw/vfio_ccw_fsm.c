@@ -314,13 +314,15 @@ void vfio_ccw_private_init(struct vfio_ccw_private *private,
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
 
 /**
- * vfio_ccw_private_cleanup() - release what vfio_ccw_private_init() set up
- * @private: the device, closed
+ * vfio_ccw_private_remove() - the device goes away: the last program
+ * @private: the device, closed, unlinked from its subchannel (no more
+ *           interrupts reach it)
  *
- * A parked program (the channel never confirmed that it stopped) is not
- * freed: its memory is left to the channel, and said so.
+ * Frees a program retired since close. A parked program (the channel never
+ * confirmed that it stopped) is not freed: its memory is left to the
+ * channel, and said so. May sleep.
  */
-void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
+void vfio_ccw_private_remove(struct vfio_ccw_private *private)
 {
 	cancel_delayed_work_sync(&private->retire_work);
 	scoped_guard(mutex, &private->io_mutex)
@@ -328,6 +330,18 @@ void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
 	if (private->parked)
 		dev_err(private->vdev.dev,
 			"vfio_ccw: subchannel never stopped; its channel program stays allocated\n");
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_remove);
+
+/**
+ * vfio_ccw_private_cleanup() - release what vfio_ccw_private_init() set up
+ * @private: the device, removed (vfio_ccw_private_remove())
+ *
+ * Runs when the last reference of the vfio device goes; the subchannel
+ * may be gone by then: its lock is not taken.
+ */
+void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
+{
 	vfio_ccw_pins_destroy(&private->pins);
 	mutex_destroy(&private->crw_mutex);
 	mutex_destroy(&private->io_mutex);
@@ -761,23 +775,6 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_irq_locked);
 
-/**
- * vfio_ccw_fsm_notoper_locked() - the subchannel is not operational
- * @private: the device
- *
- * Caller holds &vfio_ccw_private.lock. The published program is retired
- * (nothing will end it anymore) and every waiter is woken.
- */
-void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
-{
-	lockdep_assert_held(private->lock);
-	vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
-	vfio_ccw_retire_locked(private);
-	private->functions = 0;
-	wake_up(&private->wait);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_notoper_locked);
-
 static bool vfio_ccw_quiet(struct vfio_ccw_private *private)
 {
 	guard(spinlock_irq)(private->lock);
@@ -861,6 +858,21 @@ static void vfio_ccw_drop_waiting_start_locked(struct vfio_ccw_private *p)
 }
 
 /*
+ * The published program ends without proof that the channel is done with
+ * it: keep it, never free it until a final interrupt comes; the device is
+ * not operational from now on.
+ */
+static void vfio_ccw_park_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	WARN_ON_ONCE(private->parked);
+	private->parked = vfio_ccw_detach_locked(private);
+	vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
+	dev_err_ratelimited(private->vdev.dev,
+			    "vfio_ccw: subchannel does not stop; device not operational\n");
+}
+
+/*
  * Has the channel provably stopped with what it ran? STORE SUBCHANNEL
  * shows no activity (idle, or status pending at most), or the subchannel
  * is not operational (condition code 3: nothing can run on it).
@@ -874,6 +886,28 @@ static bool vfio_ccw_sch_stopped_locked(struct vfio_ccw_private *private)
 	cc = private->hw->stsch(private, &schib);
 	return cc == 3 || (!cc && !schib.scsw.cmd.actl);
 }
+
+/**
+ * vfio_ccw_fsm_notoper_locked() - the subchannel is not operational
+ * @private: the device
+ *
+ * Caller holds &vfio_ccw_private.lock. The published program is retired
+ * when STORE SUBCHANNEL proves that nothing runs (condition code 3, or
+ * no activity), else parked; every waiter is woken.
+ */
+void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	if (private->cp && !vfio_ccw_sch_stopped_locked(private)) {
+		vfio_ccw_park_locked(private);
+	} else {
+		vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
+		vfio_ccw_retire_locked(private);
+	}
+	private->functions = 0;
+	wake_up(&private->wait);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_notoper_locked);
 
 /*
  * Disable the subchannel and enter STANDBY, then, for a reset, enable it
@@ -897,12 +931,10 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 	if (ret == -EBUSY && !last)
 		return -EBUSY;
 	vfio_ccw_drop_waiting_start_locked(private);
-	if (ret == -EBUSY && private->cp &&
+	/* not disabled (busy, or MSCH failed): the program needs a proof */
+	if (ret && ret != -ENODEV && private->cp &&
 	    !vfio_ccw_sch_stopped_locked(private)) {
-		private->parked = vfio_ccw_detach_locked(private);
-		vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
-		dev_err_ratelimited(private->vdev.dev,
-				    "vfio_ccw: subchannel does not stop; device not operational\n");
+		vfio_ccw_park_locked(private);
 		return -EIO;
 	}
 	if (ret && ret != -ENODEV)
@@ -920,7 +952,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 				  bool reopen)
 {
 	struct vfio_ccw_cp *cp = NULL;
-	bool clear = false, parked;
+	bool clear = false;
 	int i, ret = -EBUSY;
 
 	lockdep_assert_held(&private->io_mutex);
@@ -947,11 +979,12 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 	}
 	vfio_ccw_cp_free(cp);
 	vfio_ccw_free_retired(private);
-	scoped_guard(spinlock_irq, private->lock)
-		parked = private->parked;
-	/* The back-end must hold nothing after close; the pages stay. */
-	if (parked)
-		vfio_ccw_pins_revoke_all(&private->pins);
+	/*
+	 * The back-end must hold nothing of a closed device: a program kept
+	 * because the channel may still run it (parked, or retired by a late
+	 * interrupt) keeps its pages by references; the cache lets go.
+	 */
+	vfio_ccw_pins_revoke_all(&private->pins);
 	return ret;
 }
 

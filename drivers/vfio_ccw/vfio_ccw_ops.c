@@ -471,6 +471,7 @@ static void vfio_ccw_mdev_remove(struct mdev_device *mdev)
 	vfio_unregister_group_dev(&private->vdev);
 	scoped_guard(spinlock_irq, private->lock)
 		private->parent->private = NULL;
+	vfio_ccw_private_remove(private);
 	vfio_put_device(&private->vdev);
 }
 

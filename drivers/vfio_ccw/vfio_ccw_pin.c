@@ -24,6 +24,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
+#include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -77,18 +78,33 @@ struct vfio_ccw_pin {
 };
 
 /**
+ * struct vfio_ccw_fences - the live fences of a device
+ * @ref: one reference of the device's &struct vfio_ccw_pins, one of each
+ *       fence: a fence is lifted when its thread returns to user space,
+ *       which may be after the device is gone
+ * @lock: protects @list; taken with interrupts off, inside
+ *        &vfio_ccw_pins.lock when both are held
+ * @list: the fences (&struct vfio_ccw_fence)
+ */
+struct vfio_ccw_fences {
+	struct kref ref;
+	spinlock_t lock;		/* see above */
+	struct list_head list;
+};
+
+/**
  * struct vfio_ccw_fence - a range that no pin may enter while it is unmapped
- * @node: [lock] on &vfio_ccw_pins.fences
- * @pins: the guest memory it fences
+ * @node: on &vfio_ccw_fences.list, under its lock
+ * @fences: the list it is on (a reference)
  * @task: the thread that called dma_unmap (compared, never dereferenced)
  * @iova: first address of the range
  * @last: last address of the range
- * @sticky: [lock] no release at the thread's return to user space could be
+ * @sticky: no release at the thread's return to user space could be
  *          arranged: the fence stays until the device is opened or closed
  */
 struct vfio_ccw_fence {
 	struct list_head node;
-	struct vfio_ccw_pins *pins;
+	struct vfio_ccw_fences *fences;
 	const struct task_struct *task;
 	u64 iova;
 	u64 last;
@@ -305,10 +321,39 @@ static bool vfio_ccw_fenced_locked(struct vfio_ccw_pins *pins, u64 iova,
 	struct vfio_ccw_fence *f;
 
 	lockdep_assert_held(&pins->lock);
-	list_for_each_entry(f, &pins->fences, node)
+	if (!pins->fences)
+		return false;
+	guard(spinlock)(&pins->fences->lock);
+	list_for_each_entry(f, &pins->fences->list, node)
 		if (vfio_ccw_ranges_overlap(iova, last, f->iova, f->last))
 			return true;
 	return false;
+}
+
+static void vfio_ccw_fences_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct vfio_ccw_fences, ref));
+}
+
+/* The device's fence list, allocated with its first fence. */
+static struct vfio_ccw_fences *vfio_ccw_pins_fences(struct vfio_ccw_pins *pins)
+{
+	struct vfio_ccw_fences *fs;
+
+	if (READ_ONCE(pins->fences))
+		return pins->fences;
+	fs = kzalloc(sizeof(*fs), GFP_KERNEL | __GFP_NOFAIL);
+	kref_init(&fs->ref);
+	spin_lock_init(&fs->lock);
+	INIT_LIST_HEAD(&fs->list);
+	scoped_guard(spinlock_irq, &pins->lock) {
+		if (!pins->fences) {
+			pins->fences = fs;
+			fs = NULL;
+		}
+	}
+	kfree(fs);
+	return pins->fences;
 }
 
 /**
@@ -318,24 +363,25 @@ static bool vfio_ccw_fenced_locked(struct vfio_ccw_pins *pins, u64 iova,
  * @last: last address
  *
  * From now until vfio_ccw_pins_fence_drop(), every pin that touches the
- * range fails with -EFAULT. The fence holds a reference on &pins->dev.
+ * range fails with -EFAULT. The fence does not hold the device: it may be
+ * dropped after the device is gone.
  *
  * Return: the fence (never NULL: a few bytes, allocated without failing).
  */
 VISIBLE_IF_KUNIT struct vfio_ccw_fence *
 vfio_ccw_pins_fence_add(struct vfio_ccw_pins *pins, u64 iova, u64 last)
 {
+	struct vfio_ccw_fences *fs = vfio_ccw_pins_fences(pins);
 	struct vfio_ccw_fence *f;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL | __GFP_NOFAIL);
-	f->pins = pins;
 	f->task = current;
 	f->iova = iova;
 	f->last = last;
-	if (pins->dev)
-		get_device(pins->dev);
-	scoped_guard(spinlock_irq, &pins->lock)
-		list_add_tail(&f->node, &pins->fences);
+	f->fences = fs;
+	kref_get(&fs->ref);
+	scoped_guard(spinlock_irq, &fs->lock)
+		list_add_tail(&f->node, &fs->list);
 	return f;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_fence_add);
@@ -346,13 +392,12 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_fence_add);
  */
 VISIBLE_IF_KUNIT void vfio_ccw_pins_fence_drop(struct vfio_ccw_fence *fence)
 {
-	struct device *dev = fence->pins->dev;
+	struct vfio_ccw_fences *fs = fence->fences;
 
-	scoped_guard(spinlock_irq, &fence->pins->lock)
+	scoped_guard(spinlock_irq, &fs->lock)
 		list_del(&fence->node);
 	kfree(fence);
-	if (dev)
-		put_device(dev);
+	kref_put(&fs->ref, vfio_ccw_fences_free);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_fence_drop);
 
@@ -376,33 +421,48 @@ static const struct file_operations vfio_ccw_fence_fops = {
  * then, with this module kept in memory until it has returned, is the
  * release of a file whose last reference was dropped by the thread: fput()
  * defers it as task work to the thread's return to user space. So the
- * fence owns an anonymous file, and its release lifts the fence. A thread
- * that unmaps several times before returning reuses its fence.
+ * fence owns an anonymous file, and its release lifts the fence. A kernel
+ * thread never returns to user space (and an exiting one runs no more
+ * task work): fput() would release the file from a work item at once, so
+ * such a caller's fence is sticky.
+ *
+ * The back-end calls dma_unmap again for the same range, in the same
+ * ioctl, when it still finds pins there: a thread that unmaps the same
+ * range again before it returns reuses its fence, and that is how a
+ * repeated call is told from a first one.
+ *
+ * Return: true if the calling thread had fenced this range already.
  */
-static void vfio_ccw_pins_fence(struct vfio_ccw_pins *pins, u64 iova,
+static bool vfio_ccw_pins_fence(struct vfio_ccw_pins *pins, u64 iova,
 				u64 last)
 {
+	struct vfio_ccw_fences *fs = vfio_ccw_pins_fences(pins);
 	struct vfio_ccw_fence *f;
 	struct file *file;
 
-	scoped_guard(spinlock_irq, &pins->lock) {
-		list_for_each_entry(f, &pins->fences, node)
+	scoped_guard(spinlock_irq, &fs->lock) {
+		list_for_each_entry(f, &fs->list, node)
 			if (f->task == current && f->iova == iova &&
 			    f->last == last)
-				return;
+				return true;
 	}
 	f = vfio_ccw_pins_fence_add(pins, iova, last);
-	file = anon_inode_getfile("[vfio_ccw_fence]", &vfio_ccw_fence_fops, f,
-				  O_RDONLY);
+	if (current->flags & (PF_KTHREAD | PF_EXITING))
+		file = ERR_PTR(-ESRCH);
+	else
+		file = anon_inode_getfile("[vfio_ccw_fence]",
+					  &vfio_ccw_fence_fops, f, O_RDONLY);
 	if (IS_ERR(file)) {
-		scoped_guard(spinlock_irq, &pins->lock)
+		scoped_guard(spinlock_irq, &fs->lock)
 			f->sticky = true;
-		dev_warn_ratelimited(pins->dev,
-				     "vfio_ccw: unmapped range fenced until close: %ld\n",
-				     PTR_ERR(file));
-		return;
+		if (PTR_ERR(file) != -ESRCH)
+			dev_warn_ratelimited(pins->dev,
+					     "vfio_ccw: unmapped range fenced until close: %ld\n",
+					     PTR_ERR(file));
+		return false;
 	}
 	fput(file);
+	return false;
 }
 
 /**
@@ -414,12 +474,15 @@ static void vfio_ccw_pins_fence(struct vfio_ccw_pins *pins, u64 iova,
  */
 void vfio_ccw_pins_drop_sticky_fences(struct vfio_ccw_pins *pins)
 {
+	struct vfio_ccw_fences *fs = READ_ONCE(pins->fences);
 	struct vfio_ccw_fence *f, *found;
 
+	if (!fs)
+		return;
 	do {
 		found = NULL;
-		scoped_guard(spinlock_irq, &pins->lock) {
-			list_for_each_entry(f, &pins->fences, node) {
+		scoped_guard(spinlock_irq, &fs->lock) {
+			list_for_each_entry(f, &fs->list, node) {
 				if (f->sticky) {
 					found = f;
 					break;
@@ -489,10 +552,15 @@ static struct vfio_ccw_pin *vfio_ccw_pin_new(struct vfio_ccw_pins *pins,
 					     u64 iova, int npage, int prot,
 					     struct page **pages)
 {
-	u64 last = iova + ((u64)npage << PAGE_SHIFT) - 1;
 	struct vfio_ccw_pin *rec;
 	bool revoked;
+	u64 last;
 	int ret;
+
+	/* an extent never wraps past the top of the IOVA space */
+	if (npage <= 0 ||
+	    check_add_overflow(iova, ((u64)npage << PAGE_SHIFT) - 1, &last))
+		return ERR_PTR(-EFAULT);
 
 	scoped_guard(spinlock_irq, &pins->lock) {
 		ret = vfio_ccw_pin_allowed_locked(pins, iova, last);
@@ -682,6 +750,7 @@ static void vfio_ccw_pins_revoke_locked(struct vfio_ccw_pins *pins, u64 iova,
 	}
 }
 
+/* Does no other thread pin, unpin or revoke in [@iova, @last] now? */
 static bool vfio_ccw_pins_settled(struct vfio_ccw_pins *pins, u64 iova,
 				  u64 last)
 {
@@ -697,17 +766,18 @@ static bool vfio_ccw_pins_settled(struct vfio_ccw_pins *pins, u64 iova,
 }
 
 /*
- * Unpin what vfio_ccw_pins_revoke_locked() collected, then wait until no
- * other thread pins, releases or revokes anything in the range: when this
- * returns the back-end holds nothing of ours there.
+ * Unpin what vfio_ccw_pins_revoke_locked() collected; then, if @wait, wait
+ * until no other thread pins, releases or revokes anything in the range:
+ * when this returns the back-end holds nothing of ours there.
  *
- * The wait has no bound: a pin in flight holds the back-end's lock only
- * as long as the page fault it takes, which is the unmapping process's
- * own memory. It is an idle wait (not counted as a hung task).
+ * Such a thread needs the back-end's lock for its pin or unpin. The wait
+ * has no bound: it ends unless the holder of that lock waits for what the
+ * caller holds (the vfio type1 device_list_lock, see "Guest memory" in
+ * vfio-ccw-locking.rst); it is an idle wait (no hung-task report).
  */
 static void vfio_ccw_pins_revoke_finish(struct vfio_ccw_pins *pins,
 					struct list_head *work, u64 iova,
-					u64 last)
+					u64 last, bool wait)
 {
 	enum { KEEP, FREE, FREE_REFS } fate;
 	struct vfio_ccw_pin *rec, *tmp;
@@ -733,7 +803,9 @@ static void vfio_ccw_pins_revoke_finish(struct vfio_ccw_pins *pins,
 		if (fate != KEEP)
 			kfree(rec);
 	}
-	wait_event_idle(pins->wait, vfio_ccw_pins_settled(pins, iova, last));
+	if (wait)
+		wait_event_idle(pins->wait,
+				vfio_ccw_pins_settled(pins, iova, last));
 }
 
 /**
@@ -741,19 +813,20 @@ static void vfio_ccw_pins_revoke_finish(struct vfio_ccw_pins *pins,
  * @pins: the device's guest memory
  * @iova: first address
  * @last: last address
+ * @wait: wait for the pins and unpins of other threads in flight there
  *
  * Close uses it, over the whole IOVA space, for a program that could not
  * be proved stopped: the back-end must hold nothing after close, while
  * the program's pages must stay allocated. May sleep.
  */
 VISIBLE_IF_KUNIT void vfio_ccw_pins_revoke(struct vfio_ccw_pins *pins,
-					   u64 iova, u64 last)
+					   u64 iova, u64 last, bool wait)
 {
 	LIST_HEAD(work);
 
 	scoped_guard(spinlock_irq, &pins->lock)
 		vfio_ccw_pins_revoke_locked(pins, iova, last, &work);
-	vfio_ccw_pins_revoke_finish(pins, &work, iova, last);
+	vfio_ccw_pins_revoke_finish(pins, &work, iova, last, wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_revoke);
 
@@ -763,7 +836,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_revoke);
  */
 void vfio_ccw_pins_revoke_all(struct vfio_ccw_pins *pins)
 {
-	vfio_ccw_pins_revoke(pins, 0, U64_MAX);
+	vfio_ccw_pins_revoke(pins, 0, U64_MAX, true);
 }
 
 /**
@@ -773,15 +846,19 @@ void vfio_ccw_pins_revoke_all(struct vfio_ccw_pins *pins)
  * @length: its length
  *
  * Called by the back-end (vfio type1 with its device_list_lock held,
- * iommufd with the area fenced) before it removes the mapping; it retries
- * while anything in the range is still pinned (type1 BUG()s after ten
- * retries). So: fence the range against new pins until the unmapping
+ * iommufd with the area fenced) before it removes the mapping; it calls
+ * again while anything in the range is still pinned (type1 BUG()s after
+ * ten repeats). So: fence the range against new pins until the unmapping
  * thread returns to user space; stop the published program that uses the
  * range (CLEAR SUBCHANNEL, without waiting); revoke every pin in the
  * range under the device lock, so that a start either sees its
- * translation revoked or is seen published; unpin; wait until no other
- * thread pins or unpins there. Takes neither the io_mutex nor anything
- * a translation holds across a back-end call. May sleep.
+ * translation revoked or is seen published; unpin. Pins and unpins of
+ * other threads in flight in the range are not waited for the first time:
+ * each needs the back-end's lock, which the back-end takes again first
+ * (then the pin fails, or the unpin is done) or after it (then it calls
+ * again, and the repeated call waits for them: they no longer need that
+ * lock to finish, but for their own unpin). Takes neither the io_mutex
+ * nor anything a translation holds across a back-end call. May sleep.
  */
 void vfio_ccw_dma_unmap_range(struct vfio_ccw_private *private, u64 iova,
 			      u64 length)
@@ -789,14 +866,15 @@ void vfio_ccw_dma_unmap_range(struct vfio_ccw_private *private, u64 iova,
 	struct vfio_ccw_pins *pins = &private->pins;
 	u64 last = vfio_ccw_range_last(iova, length);
 	LIST_HEAD(work);
+	bool repeat;
 
-	vfio_ccw_pins_fence(pins, iova, last);
+	repeat = vfio_ccw_pins_fence(pins, iova, last);
 	scoped_guard(spinlock_irq, private->lock) {
 		vfio_ccw_stop_range_locked(private, iova, last);
 		guard(spinlock)(&pins->lock);
 		vfio_ccw_pins_revoke_locked(pins, iova, last, &work);
 	}
-	vfio_ccw_pins_revoke_finish(pins, &work, iova, last);
+	vfio_ccw_pins_revoke_finish(pins, &work, iova, last, repeat);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_dma_unmap_range);
 
@@ -820,7 +898,6 @@ void vfio_ccw_pins_init(struct vfio_ccw_pins *pins,
 	pins->dev = dev;
 	spin_lock_init(&pins->lock);
 	INIT_LIST_HEAD(&pins->list);
-	INIT_LIST_HEAD(&pins->fences);
 	INIT_LIST_HEAD(&pins->lru);
 	init_waitqueue_head(&pins->wait);
 }
@@ -828,15 +905,20 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_init);
 
 /**
  * vfio_ccw_pins_destroy() - free what the guest memory of a device holds
- * @pins: no program left, no fence left but sticky ones
+ * @pins: no program left
  *
- * Releases the cache (close did already) and the sticky fences. May sleep.
+ * Releases the cache (close did already), the sticky fences and the
+ * device's reference on the fence list. May sleep.
  */
 void vfio_ccw_pins_destroy(struct vfio_ccw_pins *pins)
 {
 	vfio_ccw_pins_cache_flush(pins);
 	vfio_ccw_pins_drop_sticky_fences(pins);
-	WARN_ON_ONCE(!list_empty(&pins->list) || !list_empty(&pins->fences));
+	WARN_ON_ONCE(!list_empty(&pins->list));
+	/* fences still live go with their threads' return to user space */
+	if (pins->fences)
+		kref_put(&pins->fences->ref, vfio_ccw_fences_free);
+	pins->fences = NULL;
 	kfree(pins->hash);
 	pins->hash = NULL;
 }

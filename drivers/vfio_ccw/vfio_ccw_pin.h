@@ -15,6 +15,7 @@
 
 struct device;
 struct page;
+struct vfio_ccw_fences;
 struct vfio_ccw_pin;
 struct vfio_ccw_pins;
 struct vfio_ccw_private;
@@ -68,14 +69,15 @@ struct vfio_ccw_pin_backend {
 /**
  * struct vfio_ccw_pins - the guest memory of one device
  * @be: the back-end
- * @dev: the vfio device's &struct device (a fence holds a reference), or
- *       NULL (KUnit)
+ * @dev: the vfio device's &struct device, for messages; NULL in KUnit
  * @stats: the device's counters (pinned, pin_cached, pin_cache_hits)
  * @lock: protects the fields marked [lock]; taken with interrupts off,
  *        inside &vfio_ccw_private.lock when both are held
  * @list: [lock] every record whose pages the back-end holds: being pinned,
  *        owned by a program, cached, or being released or revoked
- * @fences: [lock] the live dma_unmap fences (&struct vfio_ccw_fence)
+ * @fences: [lock] the live dma_unmap fences, in a list of their own that
+ *          each fence holds a reference on (a fence may outlive the
+ *          device); allocated with the first fence, NULL before
  * @hash: [lock] index of the cached records by IOVA, one per IOVA;
  *        allocated with the first pin, NULL before
  * @lru: [lock] the cached records, least recently used first
@@ -93,7 +95,7 @@ struct vfio_ccw_pins {
 	struct vfio_ccw_stats *stats;
 	spinlock_t lock;		/* see above */
 	struct list_head list;
-	struct list_head fences;
+	struct vfio_ccw_fences *fences;
 	struct hlist_head *hash;
 	struct list_head lru;
 	unsigned int cache_len;
@@ -161,7 +163,8 @@ struct vfio_ccw_fence;
 struct vfio_ccw_fence *vfio_ccw_pins_fence_add(struct vfio_ccw_pins *pins,
 					       u64 iova, u64 last);
 void vfio_ccw_pins_fence_drop(struct vfio_ccw_fence *fence);
-void vfio_ccw_pins_revoke(struct vfio_ccw_pins *pins, u64 iova, u64 last);
+void vfio_ccw_pins_revoke(struct vfio_ccw_pins *pins, u64 iova, u64 last,
+			  bool wait);
 u64 vfio_ccw_pin_tag(const struct vfio_ccw_pin *rec);
 int vfio_ccw_pin_state(const struct vfio_ccw_pin *rec);
 void vfio_ccw_pin_range(const struct vfio_ccw_pin *rec, u64 *iova,

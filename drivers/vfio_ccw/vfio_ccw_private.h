@@ -226,6 +226,7 @@ void vfio_ccw_private_init(struct vfio_ccw_private *private,
 			   const struct vfio_ccw_hw_ops *hw,
 			   const struct vfio_ccw_pin_backend *be,
 			   spinlock_t *lock, struct device *dev);
+void vfio_ccw_private_remove(struct vfio_ccw_private *private);
 void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
 void vfio_ccw_fsm_close(struct vfio_ccw_private *private);

@@ -92,9 +92,9 @@ static void expect_refused(struct __test_metadata *_metadata,
 			TH_LOG("%s: %s, documented: EFAULT", what, errname(-ret));
 		EXPECT_EQ(-EFAULT, ret);
 	} else {
-		if (ret != -EFAULT && ret != -EINVAL)
+		if (!vccw_is_guest_fault(&self->dev, ret))
 			TH_LOG("%s: %s", what, errname(-ret));
-		EXPECT_TRUE(ret == -EFAULT || ret == -EINVAL);
+		EXPECT_TRUE(vccw_is_guest_fault(&self->dev, ret));
 	}
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 	EXPECT_EQ(0, hostile_pinned_kb());
@@ -169,7 +169,8 @@ TEST_F(dma, idaw_outside_mapping)
 		int ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
 
 		/* malformed (EINVAL) or a fault: never a run */
-		EXPECT_TRUE(ret == -EINVAL || ret == -EFAULT);
+		EXPECT_TRUE(ret == -EINVAL ||
+			    vccw_is_guest_fault(&self->dev, ret));
 		EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 	}
 }
@@ -388,9 +389,10 @@ TEST_F_TIMEOUT(dma, ccws_flipped_during_translation, 60)
 		starts++;
 		if (ret < 0) {
 			refused++;
-			if (ret != -EFAULT && ret != -EINVAL) {
+			if (ret != -EINVAL &&
+			    !vccw_is_guest_fault(&self->dev, ret)) {
 				TH_LOG("start: %s", errname(-ret));
-				EXPECT_TRUE(ret == -EFAULT || ret == -EINVAL);
+				EXPECT_TRUE(vccw_is_guest_fault(&self->dev, ret));
 				break;
 			}
 			continue;

@@ -47,7 +47,7 @@
  *
  * - %EINVAL: partial write or offset, no function bit in @scsw_area, a
  *   malformed channel program (see Documentation/s390/vfio-ccw.rst for the
- *   limits), a reserved ORB bit set.
+ *   limits), a reserved ORB bit (25-30) set.
  * - %EBUSY: a start is already in flight, or the subchannel answered
  *   condition code 1 (status pending) or 2 (busy).
  * - %ENODEV: condition code 3, the subchannel is not operational, or the
@@ -56,9 +56,12 @@
  * - %EOPNOTSUPP: transport mode (an ORB with the transport bit), or halt
  *   or clear on a driver that does not offer them here.
  * - %EFAULT: the user buffer or a guest address of the program cannot be
- *   accessed, or lies in a DMA mapping being unmapped (for at most 100 ms
- *   after the unmap; see Documentation/s390/vfio-ccw.rst).
+ *   accessed, or lies in a DMA mapping that another thread is unmapping
+ *   (until its unmap returns; see Documentation/s390/vfio-ccw.rst).
  * - %ENOMEM: no memory for the translated program.
+ * - %EIO: START SUBCHANNEL refused the ORB with an operand exception (an
+ *   ORB control, such as streaming-mode control, that the machine does
+ *   not provide).
  */
 struct ccw_io_region {
 #define ORB_AREA_SIZE 12

@@ -32,6 +32,7 @@ struct fsm_ctx {
 	int enables, disables;
 	u8 *mem;			/* FAKE_PAGES of guest memory */
 	int pinned, reads;
+	int pin_calls, pin_calls_at_hook;
 	/* called from read number on_read_at of a translation */
 	int (*on_read)(struct vfio_ccw_private *private);
 	int on_read_at;
@@ -142,6 +143,7 @@ static int fake_pin(struct vfio_ccw_pins *pins, u64 iova, int npage,
 	for (i = 0; i < npage; i++)
 		pages[i] = virt_to_page(ctx->mem + iova + i * PAGE_SIZE);
 	ctx->pinned += npage;
+	ctx->pin_calls++;
 	return npage;
 }
 
@@ -253,6 +255,7 @@ static void fsm_test_exit(struct kunit *test)
 	flush_delayed_fput();
 	vfio_ccw_pins_cache_flush(&ctx->priv.pins);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	vfio_ccw_private_remove(&ctx->priv);
 	vfio_ccw_private_cleanup(&ctx->priv);
 	free_pages((unsigned long)ctx->mem, get_order(FAKE_PAGES * PAGE_SIZE));
 }
@@ -693,14 +696,21 @@ static void fsm_test_dma_unmap(struct kunit *test)
 	/* a second unmap of the same range does not clear again */
 	vfio_ccw_dma_unmap_range(&ctx->priv, 0, FAKE_PAGES * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
-	/* the range stays fenced until the unmapping thread is done */
+	/*
+	 * The range stays fenced until the unmapping thread returns to user
+	 * space; this one is a kernel thread, which never does: its fence
+	 * lasts until the device is closed (or opened).
+	 */
 	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
 	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	vfio_ccw_fsm_close(&ctx->priv);
+	open_dev(test, ctx);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
-	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	/* the clear's final interrupt retired it; the next start freed it */
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
@@ -807,16 +817,20 @@ static void fsm_test_fence(struct kunit *test)
 /* dma_unmap of a page pinned so far by the translation in flight. */
 static int read_hook_unmap(struct vfio_ccw_private *private)
 {
+	struct fsm_ctx *ctx = to_ctx(private);
+
 	vfio_ccw_dma_unmap_range(private, PAGE_SIZE, PAGE_SIZE);
+	ctx->pin_calls_at_hook = ctx->pin_calls;
 	return 0;
 }
 
 /*
- * A translation that lost a pin to dma_unmap fails at its next read or
- * pin, at once: nothing is issued and nothing of it stays pinned. The
- * program: NOP (CC), TIC to 0x300, SENSE (SLI, 8 bytes into page 1; only
- * reachable by a status-modifier skip: pinned while the program is read),
- * and at 0x300 a NOP.
+ * A translation that lost a pin to dma_unmap fails at its next pin, at
+ * once: the back-end sees no pin call after the revocation, nothing is
+ * issued and nothing of it stays pinned. The program: NOP (CC), TIC to
+ * 0x300, SENSE (SLI, 8 bytes into page 1; only reachable by a
+ * status-modifier skip: pinned while the program is read), and at 0x300 a
+ * SENSE into page 2 (pinned with the whole program, after the reads).
  */
 static void fsm_test_revoked_translation_fails(struct kunit *test)
 {
@@ -834,14 +848,17 @@ static void fsm_test_revoked_translation_fails(struct kunit *test)
 	c[2] = (struct ccw1){ .cmd_code = CCW_CMD_BASIC_SENSE,
 			      .flags = CCW_FLAG_SLI, .count = 8,
 			      .cda = u32_to_dma32(PAGE_SIZE) };
-	*t = (struct ccw1){ .cmd_code = CCW_CMD_NOOP, .flags = CCW_FLAG_SLI,
-			    .count = 1 };
+	*t = (struct ccw1){ .cmd_code = CCW_CMD_BASIC_SENSE,
+			    .flags = CCW_FLAG_SLI, .count = 8,
+			    .cda = u32_to_dma32(2 * PAGE_SIZE) };
 	/* the read of the TIC's target comes after the optional pin */
 	ctx->on_read = read_hook_unmap;
 	ctx->on_read_at = 2;
 	make_orb(&orb);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), -EFAULT);
 	KUNIT_EXPECT_EQ(test, ctx->reads, 2);
+	KUNIT_EXPECT_EQ(test, ctx->pin_calls_at_hook, 1);
+	KUNIT_EXPECT_EQ(test, ctx->pin_calls, ctx->pin_calls_at_hook);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
@@ -889,6 +906,56 @@ static void fsm_test_close_frees_idle_program(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_STANDBY);
 	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+}
+
+/* Disable fails otherwise than busy (MSCH said no): no proof either. */
+static void fsm_test_close_disable_error_parks(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = -EIO;
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SCHACT;
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	ctx->disable_ret = 0;
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/*
+ * The subchannel reports not operational while STORE SUBCHANNEL still
+ * shows activity (device number no longer valid): the program is parked,
+ * not retired; a later close leaves the back-end holding nothing, and the
+ * final interrupt frees the program.
+ */
+static void fsm_test_notoper_parks_active_program(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
 }
 
 /* No host address of the ESW reaches user space. */
@@ -1080,6 +1147,8 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_revoked_translation_fails),
 	KUNIT_CASE(fsm_test_close_parks_busy_program),
 	KUNIT_CASE(fsm_test_close_frees_idle_program),
+	KUNIT_CASE(fsm_test_close_disable_error_parks),
+	KUNIT_CASE(fsm_test_notoper_parks_active_program),
 	KUNIT_CASE(fsm_test_irq_esw_addresses),
 	KUNIT_CASE(fsm_test_reset_vs_start),
 	KUNIT_CASE(fsm_test_irq_cpa),

@@ -34,8 +34,9 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define R	0x12000ULL
 #define Z	0x20000ULL	/* never mapped */
 #define TOP	0xfffffffffffff000ULL	/* the last page of the IOVA space */
+#define ZERO	0x0ULL			/* the first */
 
-#define NPG	5
+#define NPG	6
 #define NEXT	64
 #define MAXREC	32
 
@@ -310,7 +311,7 @@ static int translate(struct pin_ctx *ctx, const union orb *orb,
 
 static int pin_test_init(struct kunit *test)
 {
-	static const u64 iovas[NPG] = { PROG, P, Q, R, TOP };
+	static const u64 iovas[NPG] = { PROG, P, Q, R, TOP, ZERO };
 	struct pin_ctx *ctx;
 	int i;
 
@@ -453,7 +454,7 @@ static void pin_test_cache_hands_over(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->stats.pin_cache_hits), 1);
 	KUNIT_EXPECT_EQ(test, ext_total(ctx), 1);
 	/* revoking the range takes it from the program, not from the cache */
-	vfio_ccw_pins_revoke(&ctx->pins, P, P + PAGE_SIZE - 1);
+	vfio_ccw_pins_revoke(&ctx->pins, P, P + PAGE_SIZE - 1, true);
 	check_backend(ctx);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	KUNIT_EXPECT_EQ(test, page_count(ctx->pg[pg_index(ctx, P)].page), 2);
@@ -479,7 +480,7 @@ static void pin_test_owner_frees_during_revoke(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
 	ctx->unpin_cp = cp;
 	ctx->on_unpin = free_cp_hook;
-	vfio_ccw_pins_revoke(&ctx->pins, 0, U64_MAX);
+	vfio_ccw_pins_revoke(&ctx->pins, 0, U64_MAX, true);
 	KUNIT_EXPECT_NULL(test, ctx->on_unpin);
 	check_backend(ctx);
 	KUNIT_EXPECT_EQ(test, page_count(ctx->pg[pg_index(ctx, P)].page), 1);
@@ -511,8 +512,8 @@ static void pin_test_top_of_iova_space(struct kunit *test)
 	vfio_ccw_cp_free(cp);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);	/* in the cache */
 
-	vfio_ccw_pins_revoke(&ctx->pins, TOP, vfio_ccw_range_last(TOP,
-								  PAGE_SIZE));
+	vfio_ccw_pins_revoke(&ctx->pins, TOP,
+			     vfio_ccw_range_last(TOP, PAGE_SIZE), true);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	check_backend(ctx);
 
@@ -521,6 +522,40 @@ static void pin_test_top_of_iova_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	vfio_ccw_pins_fence_drop(f);
 	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
+	vfio_ccw_cp_free(cp);
+	check_backend(ctx);
+}
+
+/*
+ * IDAWs that run from the last page of the IOVA space to the first (a
+ * CCW reachable only by a status-modifier skip: its pages are pinned in
+ * IDAW order): two extents, never one that wraps, so that a revocation of
+ * the top of the space finds the top page.
+ */
+static void pin_test_idal_wraps_at_top(struct kunit *test)
+{
+	struct pin_ctx *ctx = test->priv;
+	struct vfio_ccw_cp *cp;
+	dma64_t *idal;
+	union orb orb;
+
+	ccw(ctx, PROG, CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 1, 0);
+	ccw(ctx, PROG + 0x08, CCW_CMD_TIC, 0, 0, PROG + 0x18);
+	ccw(ctx, PROG + 0x10, CCW_CMD_BASIC_SENSE, CCW_FLAG_IDA | CCW_FLAG_SLI,
+	    0x200, PROG + 0x800);
+	ccw(ctx, PROG + 0x18, CCW_CMD_NOOP, CCW_FLAG_SUSPEND | CCW_FLAG_SLI,
+	    0, 0);
+	idal = pg_ptr(ctx, PROG + 0x800);
+	idal[0] = u64_to_dma64(TOP + 0xf00);
+	idal[1] = u64_to_dma64(ZERO);
+	orb_at(&orb, PROG);
+	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
+	check_program(ctx, cp, ctx->tag, (const u64[]){ TOP, 0 });
+	KUNIT_EXPECT_EQ(test, ctx->pg[pg_index(ctx, TOP)].pins, 1);
+	KUNIT_EXPECT_EQ(test, ctx->pg[pg_index(ctx, ZERO)].pins, 1);
+	vfio_ccw_pins_revoke(&ctx->pins, TOP, U64_MAX, true);
+	KUNIT_EXPECT_EQ(test, ctx->pg[pg_index(ctx, TOP)].pins, 0);
+	KUNIT_EXPECT_EQ(test, ctx->pg[pg_index(ctx, ZERO)].pins, 1);
 	vfio_ccw_cp_free(cp);
 	check_backend(ctx);
 }
@@ -536,12 +571,14 @@ static void revoke_work_fn(struct work_struct *work)
 {
 	struct pin_ctx *ctx = container_of(work, struct pin_ctx, revoke_work);
 
-	vfio_ccw_pins_revoke(&ctx->pins, P, P + PAGE_SIZE - 1);
+	vfio_ccw_pins_revoke(&ctx->pins, P, P + PAGE_SIZE - 1, true);
 }
 
 /*
- * dma_unmap meets a pin in flight: it waits for it, the pinner releases
- * it itself and fails, and when dma_unmap returns nothing is pinned.
+ * dma_unmap meets a pin in flight. A first call marks it and returns (the
+ * pinner needs the back-end's lock, which the back-end takes again when
+ * dma_unmap returned); a repeated call waits for it; the pinner releases
+ * it itself and fails, and then nothing is pinned.
  */
 static void pin_test_revoke_waits_for_pin_in_flight(struct kunit *test)
 {
@@ -555,11 +592,15 @@ static void pin_test_revoke_waits_for_pin_in_flight(struct kunit *test)
 	ctx->block_iova = P;
 	schedule_work(&ctx->xlate_work);
 	wait_for_completion(&ctx->started);
-	queue_work(system_unbound_wq, &ctx->revoke_work);
-	/* the revocation has seen the pin in flight */
-	for (i = 0; i < 1000 && !READ_ONCE(ctx->pins.xlate_revoked); i++)
-		usleep_range(1000, 2000);
+	/* a first call: returns at once, the pin in flight marked */
+	vfio_ccw_pins_revoke(&ctx->pins, P, P + PAGE_SIZE - 1, false);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(ctx->pins.xlate_revoked));
+	KUNIT_EXPECT_EQ(test, vfio_ccw_pins_count(&ctx->pins,
+						  VFIO_CCW_PIN_PINNING), 1);
+	/* a repeated call waits */
+	queue_work(system_unbound_wq, &ctx->revoke_work);
+	for (i = 0; i < 20; i++)
+		usleep_range(1000, 2000);
 	KUNIT_EXPECT_FALSE(test, work_busy(&ctx->revoke_work) == 0);
 	complete(&ctx->go);
 	flush_work(&ctx->xlate_work);
@@ -597,6 +638,7 @@ static struct kunit_case vfio_ccw_pin_cases[] = {
 	KUNIT_CASE(pin_test_cache_hands_over),
 	KUNIT_CASE(pin_test_owner_frees_during_revoke),
 	KUNIT_CASE(pin_test_top_of_iova_space),
+	KUNIT_CASE(pin_test_idal_wraps_at_top),
 	KUNIT_CASE(pin_test_revoke_waits_for_pin_in_flight),
 	KUNIT_CASE(pin_test_enomem_empties_cache),
 	{}
