@@ -127,6 +127,16 @@ guest_stage selftests-ours --driver ours --devices 4 "${runs[@]}" --teardown --t
 par_end
 unloaded selftests-ref
 unloaded selftests-ours
+# The same selftests with the device opened through its vfio cdev bound to
+# iommufd (QEMU's and libvirt's newer path): a column per back-end.
+par_begin
+guest_stage selftests-ref-iommufd --driver ref --devices 4 --env VFIO_CCW_BACKEND=iommufd \
+	"${runs[@]}" --teardown --timeout 900
+guest_stage selftests-ours-iommufd --driver ours --devices 4 --env VFIO_CCW_BACKEND=iommufd \
+	"${runs[@]}" --teardown --timeout 900
+par_end
+unloaded selftests-ref-iommufd
+unloaded selftests-ours-iommufd
 
 # The real client: Debian's s390x QEMU inside the guest over our mdev and
 # over the reference's; and what only the outside of a process can do to
@@ -205,6 +215,8 @@ log "figures"
 log "results"
 python3 "$TOP/scripts/results.py" "${stages[@]}" "${kunit[@]}" "${debug[@]}" \
 	--ref "$logs/selftests-ref.log" --ours "$logs/selftests-ours.log" \
+	--ref-iommufd "$logs/selftests-ref-iommufd.log" \
+	--ours-iommufd "$logs/selftests-ours-iommufd.log" \
 	--xfail "$TOP/selftests/vfio-ccw/reference-expected-failures" \
 	--expect-binaries "$list" | tee "$logs/results.txt"
 rc=${PIPESTATUS[0]}

@@ -57,6 +57,19 @@ verdict 1 "a binary that did not run fails the run" \
 head -n 3 "$t/ours" > "$t/ours-cut"
 verdict 1 "a binary cut short fails the run" \
 	--ref "$t/ref" --ours "$t/ours-cut" --xfail "$t/xfail"
+verdict 0 "both back-ends pass, listed reference failures on both" \
+	--ref "$t/ref" --ours "$t/ours" --ref-iommufd "$t/ref" \
+	--ours-iommufd "$t/ours" --xfail "$t/xfail"
+verdict 1 "a failure of ours under iommufd fails the run" \
+	--ref "$t/ref" --ours "$t/ours" --ref-iommufd "$t/ref" \
+	--ours-iommufd "$t/ours-bad" --xfail "$t/xfail"
+mklog "$t/ref-bad" x "not ok 1 a.one" "not ok 2 a.two"
+verdict 1 "an unlisted reference failure under iommufd fails the run" \
+	--ref "$t/ref" --ours "$t/ours" --ref-iommufd "$t/ref-bad" \
+	--ours-iommufd "$t/ours" --xfail "$t/xfail"
+verdict 0 "a listed test may pass on the reference under iommufd only" \
+	--ref "$t/ref" --ours "$t/ours" --ref-iommufd "$t/ours" \
+	--ours-iommufd "$t/ours" --xfail "$t/xfail"
 verdict 1 "a failed stage fails the run" --stage lint=1
 printf '@@ dmesg: begin\n<6>[    1.0]     # Subtest: s\n<6>[    1.0]     not ok 1 c\n@@ dmesg: end\n' > "$t/kunit"
 verdict 1 "a KUnit failure fails the run" --kunit "$t/kunit"
