@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The real client: Debian's s390x qemu-system-s390x runs inside the harness
-# guest with the first mdev passed through (-device vfio-ccw); its own guest
-# (the same kernel, /init = nested_init) must read the device's SENSE ID
-# data (control unit 3832) through the driver's regions.
+# The operator's tool and the real client, with either driver. In the
+# harness guest, the subchannel is bound to vfio_ccw without an mdev;
+# Debian's s390x mdevctl then makes the operator's round trip
+# (mdevctl_check: types, define, list, start, a refused second start,
+# stop, undefine, start-parent-mdevs after unbind and rebind) and leaves
+# the mdev started; Debian's s390x qemu-system-s390x runs with that mdev
+# passed through (-device vfio-ccw); its own guest (the same kernel,
+# /init = nested_init) must read the device's SENSE ID data (control unit
+# 3832) through the driver's regions.
 #
 # usage: scripts/nested-check.sh [ref|ours] [guest-run.sh options...]
 #   NESTED_CLIENT_ARGS="..."  more nested_client options (e.g. "-a loglevel=8")
-# Exit status: that of scripts/guest-run.sh (0 = the nested guest saw the
-# device; 1 = it did not; 124/125/126 = outer guest timeout/report/crash).
+# Exit status: that of scripts/guest-run.sh (0 = mdevctl did its round trip
+# and the nested guest saw the device; 1 = one of them failed;
+# 124/125/126 = outer guest timeout/report/crash).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +37,11 @@ if [ ! -x "$out/nested_client" ] || [ "$src/nested_client.c" -nt "$out/nested_cl
 		-o "$out/nested_client.$$" "$src/nested_client.c"
 	mv -f "$out/nested_client.$$" "$out/nested_client"
 fi
+if [ ! -x "$out/mdevctl_check" ] || [ "$src/mdevctl_check.c" -nt "$out/mdevctl_check" ]; then
+	run "${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror \
+		-o "$out/mdevctl_check.$$" "$src/mdevctl_check.c"
+	mv -f "$out/mdevctl_check.$$" "$out/mdevctl_check"
+fi
 if [ ! -x "$out/nested_init" ] || [ "$src/nested_init.c" -nt "$out/nested_init" ]; then
 	run "${CROSS_COMPILE}gcc" -static -nostdlib -nostdinc -Os -Wall -Werror \
 		-fno-asynchronous-unwind-tables -fno-stack-protector \
@@ -48,13 +59,15 @@ cp "$out/nested_init" "$nroot/init"
 mkdir -p "$extra/nested" "$extra/bin"
 (cd "$nroot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$extra/nested/initrd"
 cp "$kdir/arch/s390/boot/bzImage" "$extra/nested/bzImage"
-cp "$out/nested_client" "$extra/bin/nested_client"
+cp "$out/nested_client" "$out/mdevctl_check" "$extra/bin/"
 cp -a "$qroot"/. "$extra/"
 
 log "nested ($driver): outer initramfs extra $(du -sh "$extra" | cut -f1)"
 t=$(date +%s)
 rc=0
 "$TOP/scripts/guest-run.sh" --driver "$driver" --devices 1 --mem 2048 \
-	--extra-dir "$extra" --timeout 600 "$@" -- /bin/nested_client -t 480 ${NESTED_CLIENT_ARGS:-} || rc=$?
+	--no-mdev --extra-dir "$extra" --timeout 600 "$@" \
+	--run /bin/mdevctl_check \
+	-- /bin/nested_client -t 480 ${NESTED_CLIENT_ARGS:-} || rc=$?
 log "nested ($driver): status $rc after $(( $(date +%s) - t )) s"
 exit $rc

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch (or reuse from the cache) Debian's s390x build of qemu-system-s390x
-# with the shared libraries it needs, laid out as a root file system tree
-# to be copied into the guest's initramfs:
-#   usr/bin/qemu-system-s390x, lib/ld64.so.1, {usr/,}lib/s390x-linux-gnu/*.so*,
-#   usr/share/qemu/s390-ccw.img (from the host's qemu-system-data)
+# Fetch (or reuse from the cache) Debian's s390x builds of qemu-system-s390x
+# and of mdevctl with the shared libraries they need, laid out as a root
+# file system tree to be copied into the guest's initramfs:
+#   usr/bin/qemu-system-s390x, usr/bin/mdevctl, lib/ld64.so.1,
+#   {usr/,}lib/s390x-linux-gnu/*.so*, etc/mdevctl.d/scripts.d/{callouts,
+#   notifiers}, usr/share/qemu/s390-ccw.img (from the host's
+#   qemu-system-data)
 # Prints the tree's path on stdout.
 #
 # The cache ($CACHE/nested-qemu-KEY) is keyed by the versions of the host's
@@ -23,7 +25,7 @@ TRIPLET=s390x-linux-gnu
 ensure_deps
 qver=$(dpkg-query -W -f='${Version}' qemu-system-misc)
 dver=$(dpkg-query -W -f='${Version}' qemu-system-data)
-key=$(printf '%s\n' "$qver" "$dver" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "$qver" "$dver" mdevctl | sha256sum | cut -c1-16)
 dir=$CACHE/nested-qemu-$key
 root=$dir/root
 stamp=$dir/.built
@@ -32,7 +34,8 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock-nested-qemu"
 flock 9
 
-if [ -f "$stamp" ] && [ -x "$root/usr/bin/qemu-system-s390x" ]; then
+if [ -f "$stamp" ] && [ -x "$root/usr/bin/qemu-system-s390x" ] &&
+   [ -x "$root/usr/bin/mdevctl" ]; then
 	log "nested qemu: cached at $root"
 	echo "$root"
 	exit 0
@@ -77,6 +80,9 @@ fi
 
 bin=$dir/unpack/usr/bin/qemu-system-s390x
 [ -x "$bin" ] || die "qemu-system-misc:s390x has no qemu-system-s390x"
+download "mdevctl:s390x" >> "$dir/fetched"
+mbin=$dir/unpack/usr/bin/mdevctl
+[ -x "$mbin" ] || die "mdevctl:s390x has no usr/bin/mdevctl"
 
 # needed FILE: the NEEDED sonames of one ELF file.
 needed() {
@@ -100,7 +106,7 @@ find_lib() {
 # packages depend on (shlibs dependencies name exactly those).
 for round in 1 2 3 4 5 6 7 8 9 10; do
 	declare -A have=() todo=()
-	queue=("$bin")
+	queue=("$bin" "$mbin")
 	missing=()
 	while [ ${#queue[@]} -gt 0 ]; do
 		f=${queue[0]}
@@ -136,8 +142,11 @@ done
 # that lead to them) at its packaged path.
 interp=$("$READELF" -l "$bin" | sed -n 's/.*interpreter: \(.*\)\]$/\1/p')
 [ -n "$interp" ] || die "no PT_INTERP in $bin"
-mkdir -p "$root/usr/bin" "$root/usr/share/qemu"
+mkdir -p "$root/usr/bin" "$root/usr/share/qemu" \
+	"$root/etc/mdevctl.d/scripts.d/callouts" \
+	"$root/etc/mdevctl.d/scripts.d/notifiers"
 cp "$bin" "$root/usr/bin/"
+cp "$mbin" "$root/usr/bin/"
 copy_path() {
 	local rel=$1 target
 	while :; do

@@ -8,6 +8,7 @@
  *   rmmod NAME                   unload a module (delete_module)
  *   write PATH VALUE...          write the words to a (sysfs) file
  *   bind SCHID DRIVER UUID       move a subchannel to DRIVER, create an mdev
+ *                                (UUID "-": no mdev)
  *   setenv NAME VALUE            set an environment variable for later runs
  *   run PROG [ARGS...]           run a program, wait for it
  *   spawn PROG [ARGS...]         start a program in the background
@@ -145,10 +146,11 @@ static int do_bind(char **w)
 		if (write_file(path, schid))
 			return 1;
 	}
+	/* "-": the subchannel only, the mdev is someone else's (mdevctl) */
 	snprintf(path, sizeof(path),
 		 "/sys/bus/css/devices/%s/mdev_supported_types/vfio_ccw-io/create",
 		 schid);
-	if (write_file(path, uuid))
+	if (strcmp(uuid, "-") && write_file(path, uuid))
 		return 1;
 	printf("@@ bind %s %s %s: ok\n", schid, drv, uuid);
 	return 0;
