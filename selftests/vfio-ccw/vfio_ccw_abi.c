@@ -349,8 +349,8 @@ TEST_F(abi, async_bad_writes_einval)
 /* Overtaking: CSCH hammered while another thread starts programs          */
 /* ---------------------------------------------------------------------- */
 
-#define RACE_ITERS	400
-#define RACE_SECONDS	12
+#define RACE_ITERS	1500
+#define RACE_SECONDS	25
 #define RACE_CCWS	32
 
 struct race {
@@ -511,7 +511,7 @@ FIXTURE_TEARDOWN(overtake)
 	EXPECT_NO_LOCKED_PAGES();
 }
 
-TEST_F_TIMEOUT(overtake, csch_never_eagain, 40)
+TEST_F_TIMEOUT(overtake, csch_never_eagain, 60)
 {
 	run_race(_metadata, &self->dev, &self->mem, false);
 	vccw_drain_irqs(&self->dev, QUIET_MS, NULL);
@@ -523,7 +523,7 @@ TEST_F_TIMEOUT(overtake, csch_never_eagain, 40)
  * Every accepted start ends (the device is idle again with a later
  * interrupt), one eventfd signal per interrupt, nothing left pinned.
  */
-TEST_F_TIMEOUT(abi, overtake_every_start_accounted, 40)
+TEST_F_TIMEOUT(abi, overtake_every_start_accounted, 60)
 {
 	struct ccw_status_region st0, st1;
 	uint64_t signals = 0, c;

@@ -9,6 +9,7 @@
  *        (skips when the kernel has no vfio device cdev or iommufd)
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
@@ -90,6 +91,33 @@ TEST_F(iommufd, unmap_at_top_of_iova_space)
 	/* nothing of it stays pinned: iommufd counts it in VmPin */
 	EXPECT_EQ(0, hostile_wait_unpinned(1000));
 	munmap(top, 4096);
+}
+
+/*
+ * One device, one binding: a second BIND_IOMMUFD on the bound fd, and a
+ * bind through a second open of the cdev, are refused (EINVAL, the vfio
+ * core's answer), and the device keeps working through the first.
+ */
+TEST_F(iommufd, second_bind_refused)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	int fd2, ictx2;
+
+	bind.iommufd = self->dev.iommufd;
+	EXPECT_EQ(-1, ioctl(self->dev.fd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	EXPECT_EQ(EINVAL, errno);
+
+	ictx2 = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, ictx2);
+	fd2 = open(self->dev.cdev, O_RDWR | O_CLOEXEC);
+	if (fd2 >= 0) {
+		bind.iommufd = ictx2;
+		EXPECT_EQ(-1, ioctl(fd2, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+		EXPECT_EQ(EINVAL, errno);
+		close(fd2);
+	}
+	close(ictx2);
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
 }
 
 int main(int argc, char **argv)

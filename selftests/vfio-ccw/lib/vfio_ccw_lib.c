@@ -201,6 +201,7 @@ static int open_iommufd(struct vccw_dev *dev)
 	closedir(d);
 	if (!path[0])
 		return -ENOENT;
+	snprintf(dev->cdev, sizeof(dev->cdev), "%s", path);
 	dev->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0)
 		return -errno;

@@ -298,6 +298,7 @@ enum vccw_backend {
  * @group: the group fd (group back-end), else -1
  * @iommufd: /dev/iommu fd (iommufd back-end), else -1
  * @ioas_id: the IOAS the device is attached to (iommufd back-end)
+ * @cdev: the device's cdev node (iommufd back-end), else ""
  * @fd: the device fd
  * @group_id: the iommu group number
  * @uuid: the mdev UUID
@@ -320,6 +321,7 @@ struct vccw_dev {
 	int group;
 	int iommufd;
 	uint32_t ioas_id;
+	char cdev[64];
 	int fd;
 	int group_id;
 	char uuid[64];
