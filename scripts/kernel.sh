@@ -3,7 +3,8 @@
 #
 # Build (or reuse from the cache) the s390x guest kernel of one flavour:
 # bzImage, mdev.ko, the in-tree reference vfio_ccw.ko and the exported
-# uapi headers. Prints the tree's path on stdout.
+# uapi headers, with the flavour's patches (scripts/kconfig/patches/FLAVOUR/)
+# applied. Prints the tree's path on stdout.
 #
 # usage: scripts/kernel.sh [base|debug]
 set -euo pipefail
@@ -32,6 +33,12 @@ log "kernel ($flavour): building in $root (cache miss)"
 rm -rf "$root"
 mkdir -p "$root"
 run tar -C "$root" -xf "$KSRC_TAR"
+# Patches of a flavour (the debug kernel's fix of vfio type1's lock order,
+# see scripts/kconfig/patches/debug/): part of the cache key.
+for p in "$TOP/scripts/kconfig/patches/$flavour/"*.patch; do
+	[ -e "$p" ] || continue
+	run patch -d "$kdir" -p1 --forward --quiet -i "$p"
+done
 
 frag=$root/fragment.config
 cat "$TOP/scripts/kconfig/base.config" "$TOP/selftests/vfio-ccw/config" > "$frag"

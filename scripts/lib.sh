@@ -21,7 +21,7 @@ run() { log "+ $*"; "$@"; }
 DEPS=(gcc-s390x-linux-gnu libc6-dev-s390x-cross linux-source-6.12
       qemu-system-misc qemu-system-data coccinelle sparse bc flex bison
       libelf-dev libssl-dev cpio xz-utils kmod dkms python3 make gcc perl
-      rsync)
+      rsync patch)
 
 ensure_deps() {
 	local missing=() p
@@ -49,6 +49,7 @@ kernel_key() {
 		"${CROSS_COMPILE}gcc" --version | head -n1
 		cat "$TOP/scripts/kconfig/base.config" "$TOP/selftests/vfio-ccw/config"
 		[ "$flavour" = debug ] && cat "$TOP/scripts/kconfig/debug.config"
+		cat "$TOP/scripts/kconfig/patches/$flavour/"*.patch 2>/dev/null || true
 		echo "$flavour"
 	} | sha256sum | cut -c1-16
 }
@@ -73,5 +74,11 @@ build_guest_init() {
 	if [ ! -x "$BUILD/guest/bin/true" ]; then
 		"${CROSS_COMPILE}gcc" -static -O2 -o "$BUILD/guest/true.$$" "$src/true.c"
 		mv -f "$BUILD/guest/true.$$" "$BUILD/guest/bin/true"
+	fi
+	if [ ! -x "$BUILD/guest/bin/lockdep_count" ] ||
+	   [ "$src/lockdep_count.c" -nt "$BUILD/guest/bin/lockdep_count" ]; then
+		"${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror -o "$BUILD/guest/lockdep_count.$$" \
+			"$src/lockdep_count.c"
+		mv -f "$BUILD/guest/lockdep_count.$$" "$BUILD/guest/bin/lockdep_count"
 	fi
 }

@@ -3,13 +3,14 @@
 """Parse guest console logs of the harness and print the side-by-side table.
 
 usage: results.py --ref LOG --ours LOG [--ref-iommufd LOG]
-                  [--ours-iommufd LOG] [--ours-debug LOG] [--kunit LOG]
+                  [--ours-iommufd LOG] [--ours-debug LOG]
+                  [--ours-debug-iommufd LOG] [--kunit LOG]
                   [--xfail FILE] [--stage NAME=STATUS ...]
                   [--expect-binaries a,b,...]
 
 Columns: the reference and ours with the device opened through the vfio
 group and a type1 container, the same through the vfio cdev and iommufd
-(VFIO_CCW_BACKEND=iommufd), ours on the debug kernel.
+(VFIO_CCW_BACKEND=iommufd), ours on the debug kernel through each.
 
 A selftest binary's results come from the kselftest TAP it prints between
 the init's "@@ run /bin/NAME: begin" and "@@ run /bin/NAME: end" markers.
@@ -35,6 +36,10 @@ RUN_END = re.compile(r'^@@ run /bin/(\S+): end (status=(\d+)|signal=(\d+))')
 KMSG_PREFIX = re.compile(r'^(<\d+>)?\[ *\d+\.\d+\] ?')
 
 
+# Programs of the harness that a plan runs beside the selftests.
+HELPERS = {'lockdep_count'}
+
+
 def parse_selftests(path):
     """Return {binary: {"tests": {name: 'pass'|'fail'|'skip'}, "status": int|None}}."""
     out = {}
@@ -44,8 +49,9 @@ def parse_selftests(path):
             line = line.rstrip('\n')
             m = RUN_BEGIN.match(line)
             if m:
-                cur = m.group(1)
-                out[cur] = {'tests': {}, 'status': None}
+                cur = m.group(1) if m.group(1) not in HELPERS else None
+                if cur:
+                    out[cur] = {'tests': {}, 'status': None}
                 continue
             m = RUN_END.match(line)
             if m and cur == m.group(1):
@@ -136,6 +142,7 @@ def main():
     ap.add_argument('--ref-iommufd')
     ap.add_argument('--ours-iommufd')
     ap.add_argument('--ours-debug')
+    ap.add_argument('--ours-debug-iommufd')
     ap.add_argument('--kunit', action='append', default=[])
     ap.add_argument('--xfail')
     ap.add_argument('--stage', action='append', default=[])
@@ -175,7 +182,8 @@ def main():
         ('ours', args.ours, False, False),
         ('ref/iommufd', args.ref_iommufd, True, False),
         ('ours/iommufd', args.ours_iommufd, False, False),
-        ('debug', args.ours_debug, False, False)) if log]
+        ('debug', args.ours_debug, False, False),
+        ('debug/iommufd', args.ours_debug_iommufd, False, False)) if log]
     if cols:
         xfail = load_xfail(args.xfail)
         data = {name: parse_selftests(log) for name, log, _, _ in cols}
