@@ -60,9 +60,11 @@ int main(int argc, char **argv)
 	}
 	if (f)
 		fclose(f);
-	printf("lockdep: %s, classes %ld (vfio_ccw %ld), direct dependencies %ld, dependency chains %ld\n",
+	printf("lockdep: %s, classes %ld (vfio_ccw %ld), ",
 	       stat_of(stats, "debug_locks:") == 1 ? "on" : "OFF", classes,
-	       mine, stat_of(stats, "direct dependencies:"),
+	       mine);
+	printf("direct dependencies %ld, dependency chains %ld\n",
+	       stat_of(stats, "direct dependencies:"),
 	       stat_of(stats, "dependency chains:"));
 	return 0;
 }
