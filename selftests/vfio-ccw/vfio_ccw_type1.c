@@ -142,7 +142,7 @@ TEST(unmap_races_open_of_another_device)
 	int i, stalled = 0, group1;
 
 	if (!fixed || strcmp(fixed, "1"))
-		SKIP(return, "needs vfio type1 with the lock-order fix (VFIO_CCW_TYPE1_LOCK_ORDER_FIXED=1)");
+		SKIP(return, "needs type1's lock-order fix (VFIO_CCW_TYPE1_LOCK_ORDER_FIXED=1)");
 	if (vccw_env_mdevs(uuids, 2) < 2)
 		SKIP(return, "needs two devices (VFIO_CCW_MDEVS)");
 
@@ -172,7 +172,7 @@ TEST(unmap_races_open_of_another_device)
 			break;
 	}
 	if (stalled >= STALL_S * 10) {
-		TH_LOG("no progress for %d s: opens %lu, I/Os %lu, unmaps %lu (deadlock)",
+		TH_LOG("no progress for %d s (deadlock): opens %lu, I/Os %lu, unmaps %lu",
 		       STALL_S, atomic_load(&r.opens), atomic_load(&r.ios),
 		       atomic_load(&r.unmaps));
 		/* the threads are stuck in the kernel: leave them */
@@ -185,8 +185,9 @@ TEST(unmap_races_open_of_another_device)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += STALL_S;
 		if (pthread_timedjoin_np(t[i], NULL, &ts)) {
-			TH_LOG("thread %d stuck in the kernel after the race: opens %lu, I/Os %lu, unmaps %lu (deadlock)",
-			       i, atomic_load(&r.opens), atomic_load(&r.ios),
+			TH_LOG("thread %d stuck in the kernel (deadlock)", i);
+			TH_LOG("opens %lu, I/Os %lu, unmaps %lu",
+			       atomic_load(&r.opens), atomic_load(&r.ios),
 			       atomic_load(&r.unmaps));
 			/* it cannot be joined: leave everything as it is */
 			ASSERT_EQ(0, i + 1);
