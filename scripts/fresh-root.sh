@@ -3,9 +3,10 @@
 #
 # Prove the README's set-up on a machine that never built the project: a
 # minimal Debian 12 root made by debootstrap from the machine's configured
-# Debian mirror, the tools a new machine of this kind has (make, gcc,
-# git), a clean clone of the repository, then exactly the README's
-# commands there, as root: `apt-get update`, `make demo`. Prints the time of
+# Debian mirror, with the machine's apt sources and the tools a new machine
+# of this kind has (make, gcc, git), a clean clone of the repository, then
+# exactly the README's commands there, as root: `apt-get update`,
+# `make demo`. Prints the time of
 # each step; the demo must show the driver at work (its guest's status 0
 # and the demo's SENSE ID line).
 #
@@ -84,6 +85,12 @@ in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/s
 step "debootstrap bookworm (minbase)" \
 	debootstrap --variant=minbase bookworm "$root" "$mirror" >/dev/null
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# A machine of this kind has the host's apt sources (bookworm, -updates,
+# -security: linux-source-6.12 comes from the latter two).
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	rm -f "$root/etc/apt/sources.list"
+	cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
+fi
 mount --bind /proc "$root/proc"
 mount --bind /sys "$root/sys"
 mount --bind /dev "$root/dev"
