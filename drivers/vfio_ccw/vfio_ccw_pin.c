@@ -48,7 +48,8 @@ MODULE_PARM_DESC(pin_cache_pages,
 /**
  * struct vfio_ccw_pin - one extent, pinned by one call of the back-end
  * @node: [lock] on &vfio_ccw_pins.list while the back-end holds the pages
- * @hnode: [lock] in &vfio_ccw_pins.hash while cached
+ * @hnode: [lock] in &vfio_ccw_pins.hash while cached, and while owned by
+ *         the program that took it from the cache (it goes back there)
  * @lru: [lock] on &vfio_ccw_pins.lru while cached
  * @work: on the private list of the thread that releases or revokes it
  * @iova: first IOVA, page aligned
@@ -143,7 +144,11 @@ static struct hlist_head *vfio_ccw_cache_bucket(struct vfio_ccw_pins *pins,
 	return &pins->hash[hash_64(iova >> PAGE_SHIFT, VFIO_CCW_PIN_HASH_BITS)];
 }
 
-/* The cached record at @iova, if any. */
+/*
+ * The indexed record at @iova, if any: cached, or owned by a program that
+ * took it from the cache (the index keeps its slot, so that it goes back
+ * to the cache without a look-up). At most one record per IOVA.
+ */
 static struct vfio_ccw_pin *vfio_ccw_cache_find_locked(struct vfio_ccw_pins *pins,
 						       u64 iova)
 {
@@ -186,9 +191,10 @@ static struct vfio_ccw_pin *vfio_ccw_cache_take_locked(struct vfio_ccw_pins *pin
 	if (!pins->cache_len)
 		return NULL;
 	rec = vfio_ccw_cache_find_locked(pins, iova);
-	if (!rec || rec->npage != npage || (rec->prot & prot) != prot)
+	if (!rec || rec->state != VFIO_CCW_PIN_CACHED || rec->npage != npage ||
+	    (rec->prot & prot) != prot)
 		return NULL;
-	hlist_del_init(&rec->hnode);
+	/* it keeps its index slot */
 	list_del_init(&rec->lru);
 	pins->cache_len -= npage;
 	rec->state = VFIO_CCW_PIN_OWNED;
@@ -199,11 +205,22 @@ static struct vfio_ccw_pin *vfio_ccw_cache_take_locked(struct vfio_ccw_pins *pin
 	return rec;
 }
 
+/* An owned record leaves the index (it is released or revoked). */
+static void vfio_ccw_cache_unindex_locked(struct vfio_ccw_pins *pins,
+					  struct vfio_ccw_pin *rec)
+{
+	lockdep_assert_held(&pins->lock);
+	if (!hlist_unhashed(&rec->hnode))
+		hlist_del_init(&rec->hnode);
+}
+
 /*
- * The owner of @rec lets go of it: the cache takes it, replacing a cached
- * record at the same IOVA and pushing out the least recently used ones
- * (onto @evict, marked releasing) to stay within pin_cache_pages. Returns
- * false if the cache cannot take it.
+ * The owner of @rec lets go of it: the cache takes it, pushing out the
+ * least recently used records (onto @evict, marked releasing) to stay
+ * within pin_cache_pages. A record that came from the cache has its index
+ * slot still; a new one takes the slot of its IOVA from a cached record
+ * there, not from one a program owns (it is not kept then). Returns false
+ * if the cache cannot take it.
  */
 static bool vfio_ccw_cache_keep_locked(struct vfio_ccw_pins *pins,
 				       struct vfio_ccw_pin *rec,
@@ -213,11 +230,19 @@ static bool vfio_ccw_cache_keep_locked(struct vfio_ccw_pins *pins,
 	struct vfio_ccw_pin *old;
 
 	lockdep_assert_held(&pins->lock);
-	if (!pins->hash || rec->npage > limit)
+	if (!pins->hash || rec->npage > limit) {
+		vfio_ccw_cache_unindex_locked(pins, rec);
 		return false;
-	old = vfio_ccw_cache_find_locked(pins, rec->iova);
-	if (old)
-		vfio_ccw_cache_evict_locked(pins, old, evict);
+	}
+	if (hlist_unhashed(&rec->hnode)) {
+		old = vfio_ccw_cache_find_locked(pins, rec->iova);
+		if (old && old->state != VFIO_CCW_PIN_CACHED)
+			return false;
+		if (old)
+			vfio_ccw_cache_evict_locked(pins, old, evict);
+		hlist_add_head(&rec->hnode,
+			       vfio_ccw_cache_bucket(pins, rec->iova));
+	}
 	while (pins->cache_len + rec->npage > limit)
 		vfio_ccw_cache_evict_locked(pins,
 					    list_first_entry(&pins->lru,
@@ -225,7 +250,6 @@ static bool vfio_ccw_cache_keep_locked(struct vfio_ccw_pins *pins,
 							     lru),
 					    evict);
 	rec->state = VFIO_CCW_PIN_CACHED;
-	hlist_add_head(&rec->hnode, vfio_ccw_cache_bucket(pins, rec->iova));
 	list_add_tail(&rec->lru, &pins->lru);
 	pins->cache_len += rec->npage;
 	atomic64_add(rec->npage, &pins->stats->pin_cached);
@@ -735,6 +759,7 @@ static void vfio_ccw_pins_revoke_locked(struct vfio_ccw_pins *pins, u64 iova,
 			for (i = 0; i < rec->npage; i++)
 				get_page(rec->pages[i]);
 			atomic64_sub(rec->npage, &pins->stats->pinned);
+			vfio_ccw_cache_unindex_locked(pins, rec);
 			rec->state = VFIO_CCW_PIN_REVOKING;
 			list_add_tail(&rec->work, work);
 			break;
