@@ -224,6 +224,10 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	       --ours-debug-iommufd "$logs/selftests-ours-debug-iommufd.log")
 fi
 
+# The README's set-up from nothing (a debootstrapped Debian 12 root), when
+# its inputs changed since its last green run (scripts/fresh-root.sh).
+stage fresh-root "$TOP/scripts/fresh-root.sh"
+
 # The hardening figures the selftests printed ("# figures: name k=v ..."),
 # the kernel reports of every guest and what stayed pinned.
 log "figures"
