@@ -313,20 +313,58 @@ void vfio_ccw_private_init(struct vfio_ccw_private *private,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_init);
 
+/*
+ * Has the channel provably stopped with what it ran? STORE SUBCHANNEL
+ * shows no activity (idle, or status pending at most), or the subchannel
+ * is not operational (condition code 3: nothing can run on it).
+ */
+static bool vfio_ccw_sch_stopped_locked(struct vfio_ccw_private *private)
+{
+	struct schib schib;
+	int cc;
+
+	lockdep_assert_held(private->lock);
+	cc = private->hw->stsch(private, &schib);
+	return cc == 3 || (!cc && !schib.scsw.cmd.actl);
+}
+
 /**
  * vfio_ccw_private_remove() - the device goes away: the last program
  * @private: the device, closed, unlinked from its subchannel (no more
  *           interrupts reach it)
  *
  * Frees a program retired since close. A parked program (the channel never
- * confirmed that it stopped) is not freed: its memory is left to the
- * channel, and said so. May sleep.
+ * confirmed that it stopped) is freed when STORE SUBCHANNEL now proves it
+ * stopped (a CLEAR SUBCHANNEL is tried, then the subchannel polled for
+ * about 100 ms); else its memory is left to the channel, and said so. May
+ * sleep.
  */
 void vfio_ccw_private_remove(struct vfio_ccw_private *private)
 {
+	struct vfio_ccw_cp *cp = NULL;
+	int i;
+
 	cancel_delayed_work_sync(&private->retire_work);
 	scoped_guard(mutex, &private->io_mutex)
 		vfio_ccw_free_retired(private);
+	/*
+	 * A parked program's final interrupt no longer reaches the device:
+	 * ask STORE SUBCHANNEL, after one more clear, for a while.
+	 */
+	for (i = 0; i < VFIO_CCW_REMOVE_POLLS && READ_ONCE(private->parked);
+	     i++) {
+		if (i)
+			msleep(20);
+		scoped_guard(spinlock_irq, private->lock) {
+			if (vfio_ccw_sch_stopped_locked(private)) {
+				cp = private->parked;
+				private->parked = NULL;
+			} else if (!i) {
+				private->hw->csch(private);
+			}
+		}
+	}
+	vfio_ccw_cp_free(cp);
 	if (private->parked)
 		dev_err(private->vdev.dev,
 			"vfio_ccw: subchannel never stopped; its channel program stays allocated\n");
@@ -872,33 +910,21 @@ static void vfio_ccw_park_locked(struct vfio_ccw_private *private)
 			    "vfio_ccw: subchannel does not stop; device not operational\n");
 }
 
-/*
- * Has the channel provably stopped with what it ran? STORE SUBCHANNEL
- * shows no activity (idle, or status pending at most), or the subchannel
- * is not operational (condition code 3: nothing can run on it).
- */
-static bool vfio_ccw_sch_stopped_locked(struct vfio_ccw_private *private)
-{
-	struct schib schib;
-	int cc;
-
-	lockdep_assert_held(private->lock);
-	cc = private->hw->stsch(private, &schib);
-	return cc == 3 || (!cc && !schib.scsw.cmd.actl);
-}
-
 /**
  * vfio_ccw_fsm_notoper_locked() - the subchannel is not operational
  * @private: the device
  *
  * Caller holds &vfio_ccw_private.lock. The published program is retired
  * when STORE SUBCHANNEL proves that nothing runs (condition code 3, or
- * no activity), else parked; every waiter is woken.
+ * no activity), else CLEAR SUBCHANNEL is tried and it is parked; every
+ * waiter is woken.
  */
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
 	if (private->cp && !vfio_ccw_sch_stopped_locked(private)) {
+		/* best effort: a clear that takes lets it end */
+		private->hw->csch(private);
 		vfio_ccw_park_locked(private);
 	} else {
 		vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
@@ -931,9 +957,13 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 	if (ret == -EBUSY && !last)
 		return -EBUSY;
 	vfio_ccw_drop_waiting_start_locked(private);
-	/* not disabled (busy, or MSCH failed): the program needs a proof */
-	if (ret && ret != -ENODEV && private->cp &&
-	    !vfio_ccw_sch_stopped_locked(private)) {
+	/*
+	 * Not disabled: busy, MSCH refused, or (-ENODEV) the schib could not
+	 * be refreshed, which cio also answers for condition code 0 with the
+	 * device number no longer valid, MSCH never issued. No error is a
+	 * proof that the channel stopped; STORE SUBCHANNEL decides.
+	 */
+	if (ret && private->cp && !vfio_ccw_sch_stopped_locked(private)) {
 		vfio_ccw_park_locked(private);
 		return -EIO;
 	}
@@ -1042,8 +1072,10 @@ int vfio_ccw_fsm_reset(struct vfio_ccw_private *private)
 {
 	int ret;
 
-	guard(mutex)(&private->io_mutex);
-	ret = vfio_ccw_close_mutexed(private, true);
+	scoped_guard(mutex, &private->io_mutex)
+		ret = vfio_ccw_close_mutexed(private, true);
+	/* the guest starts again: fences that wait for close go too */
+	vfio_ccw_pins_drop_sticky_fences(&private->pins);
 	if (ret && ret != -ENODEV)
 		ret = -EIO;
 	return ret;

@@ -493,30 +493,36 @@ static bool vfio_ccw_pins_fence(struct vfio_ccw_pins *pins, u64 iova,
  * vfio_ccw_pins_drop_sticky_fences() - lift the fences that wait for close
  * @pins: the device's guest memory
  *
- * Open and close of the device call this: a fence whose release could not
- * be tied to its thread's return stays until then.
+ * Open, close and reset of the device call this: a fence whose release
+ * could not be tied to its thread's return stays until then. Until then,
+ * too, a later dma_unmap of the same range by the same thread counts as
+ * a repeated call (it waits): a sticky fence cannot tell its ioctl from
+ * the next.
  */
 void vfio_ccw_pins_drop_sticky_fences(struct vfio_ccw_pins *pins)
 {
 	struct vfio_ccw_fences *fs = READ_ONCE(pins->fences);
-	struct vfio_ccw_fence *f, *found;
+	struct vfio_ccw_fence *f, *tmp;
+	LIST_HEAD(gone);
 
 	if (!fs)
 		return;
-	do {
-		found = NULL;
-		scoped_guard(spinlock_irq, &fs->lock) {
-			list_for_each_entry(f, &fs->list, node) {
-				if (f->sticky) {
-					found = f;
-					break;
-				}
-			}
-		}
-		if (found)
-			vfio_ccw_pins_fence_drop(found);
-	} while (found);
+	/*
+	 * Taken off the list under its lock: shutdown's close runs beside
+	 * the user's open or close, and each fence is freed once. A sticky
+	 * fence has no file: nothing else drops it.
+	 */
+	scoped_guard(spinlock_irq, &fs->lock) {
+		list_for_each_entry_safe(f, tmp, &fs->list, node)
+			if (f->sticky)
+				list_move(&f->node, &gone);
+	}
+	list_for_each_entry_safe(f, tmp, &gone, node) {
+		kfree(f);
+		kref_put(&fs->ref, vfio_ccw_fences_free);
+	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_pins_drop_sticky_fences);
 
 /* ---------------------------------------------------------------------- */
 /* Pins for translation: the production dma ops                            */
@@ -877,13 +883,18 @@ void vfio_ccw_pins_revoke_all(struct vfio_ccw_pins *pins)
  * thread returns to user space; stop the published program that uses the
  * range (CLEAR SUBCHANNEL, without waiting); revoke every pin in the
  * range under the device lock, so that a start either sees its
- * translation revoked or is seen published; unpin. Pins and unpins of
- * other threads in flight in the range are not waited for the first time:
- * each needs the back-end's lock, which the back-end takes again first
- * (then the pin fails, or the unpin is done) or after it (then it calls
- * again, and the repeated call waits for them: they no longer need that
- * lock to finish, but for their own unpin). Takes neither the io_mutex
- * nor anything a translation holds across a back-end call. May sleep.
+ * translation revoked or is seen published; unpin.
+ *
+ * Pins and unpins of other threads in flight in the range: under iommufd
+ * every call waits for them. iommufd holds none of its locks across the
+ * call, and its replace or detach of the access calls only once before
+ * the access's unpins go to another IOAS, or nowhere. Under vfio type1 a
+ * first call does not wait: each of them needs the back-end's lock, which
+ * the back-end takes again first (then the pin fails, or the unpin is
+ * done) or after it (then it calls again, and the repeated call waits for
+ * them: they no longer need that lock to finish, but for their own
+ * unpin). Takes neither the io_mutex nor anything a translation holds
+ * across a back-end call. May sleep.
  */
 void vfio_ccw_dma_unmap_range(struct vfio_ccw_private *private, u64 iova,
 			      u64 length)
@@ -899,7 +910,8 @@ void vfio_ccw_dma_unmap_range(struct vfio_ccw_private *private, u64 iova,
 		guard(spinlock)(&pins->lock);
 		vfio_ccw_pins_revoke_locked(pins, iova, last, &work);
 	}
-	vfio_ccw_pins_revoke_finish(pins, &work, iova, last, repeat);
+	vfio_ccw_pins_revoke_finish(pins, &work, iova, last,
+				    repeat || READ_ONCE(pins->unmap_waits));
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_dma_unmap_range);
 

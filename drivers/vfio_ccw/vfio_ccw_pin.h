@@ -86,6 +86,9 @@ struct vfio_ccw_pin_backend {
  *         its pins carry it
  * @xlate_revoked: [lock] dma_unmap revoked a pin of translation @xlate: its
  *                 further pins and reads fail, it must not be issued
+ * @unmap_waits: set at open while the device is bound to iommufd: every
+ *               dma_unmap call waits for the pins and unpins in flight
+ *               (iommufd may call once only, and holds no lock across it)
  * @wait: woken whenever a record leaves a transient state (being pinned,
  *        released or revoked)
  */
@@ -101,6 +104,7 @@ struct vfio_ccw_pins {
 	unsigned int cache_len;
 	u64 xlate;
 	bool xlate_revoked;
+	bool unmap_waits;
 	wait_queue_head_t wait;
 };
 

@@ -51,6 +51,9 @@ union scsw;
 /* Bounded wait for a final interrupt after the clear of close and reset. */
 #define VFIO_CCW_CLEAR_TIMEOUT	(3 * HZ)
 
+/* Remove asks STORE SUBCHANNEL this often, 20 ms apart, for a parked one. */
+#define VFIO_CCW_REMOVE_POLLS	5
+
 /*
  * A retired program (its final interrupt came) is freed, and its pages
  * unpinned, by the next request, or by the retire work this long after the

@@ -120,6 +120,67 @@ TEST_F(iommufd, second_bind_refused)
 	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
 }
 
+/*
+ * VFIO_DEVICE_DETACH_IOMMUFD_PT of the open device: iommufd calls the
+ * driver's dma_unmap once, over the whole IOVA space, and then takes the
+ * access's unpins away. When the detach returns, nothing of the IOAS may
+ * stay pinned (else its later IOAS_UNMAP retries, WARNs and fails with
+ * EDEADLOCK); attached again, the device works.
+ */
+TEST_F(iommufd, detach_releases_pins)
+{
+	struct vfio_device_detach_iommufd_pt det = { .argsz = sizeof(det) };
+	struct vfio_device_attach_iommufd_pt att = {
+		.argsz = sizeof(att),
+		.pt_id = self->dev.ioas_id,
+	};
+
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &det));
+	EXPECT_EQ(0, vccw_pinned_kb());
+	EXPECT_EQ(0, vccw_dma_unmap(&self->dev, PROG_IOVA, 4096));
+	ASSERT_EQ(0, vccw_dma_map(&self->dev, self->prog.va, PROG_IOVA, 4096,
+				  false));
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &att));
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
+}
+
+/*
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT to a second IOAS while attached (a
+ * replace): the same single dma_unmap; the old IOAS keeps no pin of ours
+ * and unmaps at once; the device runs in the new one.
+ */
+TEST_F(iommufd, replace_ioas_releases_pins)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_device_attach_iommufd_pt att = { .argsz = sizeof(att) };
+	struct iommu_destroy destroy = { .size = sizeof(destroy) };
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.user_va = (uintptr_t)self->prog.va,
+		.length = 4096,
+		.iova = PROG_IOVA,
+	};
+	uint32_t old_ioas = self->dev.ioas_id;
+
+	ASSERT_EQ(0, ioctl(self->dev.iommufd, IOMMU_IOAS_ALLOC, &alloc));
+	map.ioas_id = alloc.out_ioas_id;
+	ASSERT_EQ(0, ioctl(self->dev.iommufd, IOMMU_IOAS_MAP, &map));
+
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
+	att.pt_id = alloc.out_ioas_id;
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &att));
+	EXPECT_EQ(0, vccw_pinned_kb());
+	/* the old IOAS: unmapped at once, then destroyed */
+	EXPECT_EQ(0, vccw_dma_unmap(&self->dev, PROG_IOVA, 4096));
+	self->dev.ioas_id = alloc.out_ioas_id;
+	destroy.id = old_ioas;
+	EXPECT_EQ(0, ioctl(self->dev.iommufd, IOMMU_DESTROY, &destroy));
+	EXPECT_SENSE_ID_OK(&self->dev, &self->prog);
+}
+
 int main(int argc, char **argv)
 {
 	vccw_require_env_or_skip(argv[0]);

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -47,6 +48,11 @@ struct fsm_ctx {
 	int enable_ret;
 	int disable_ret;
 	struct work_struct irq_work;
+	/* the back-end's unpin blocks: entered, then waits for go */
+	bool block_unpin;
+	struct completion unpin_entered, unpin_go;
+	struct work_struct flush_work, unmap_work, drop_work[2];
+	int pinned_after_unmap;
 };
 
 static struct fsm_ctx *to_ctx(struct vfio_ccw_private *private)
@@ -149,7 +155,14 @@ static int fake_pin(struct vfio_ccw_pins *pins, u64 iova, int npage,
 
 static void fake_unpin(struct vfio_ccw_pins *pins, u64 iova, int npage)
 {
-	pins_ctx(pins)->pinned -= npage;
+	struct fsm_ctx *ctx = pins_ctx(pins);
+
+	if (ctx->block_unpin) {
+		ctx->block_unpin = false;
+		complete(&ctx->unpin_entered);
+		wait_for_completion(&ctx->unpin_go);
+	}
+	ctx->pinned -= npage;
 }
 
 static int fake_read(struct vfio_ccw_pins *pins, u64 iova, void *buf,
@@ -233,6 +246,8 @@ static int fsm_test_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ctx->mem);
 	spin_lock_init(&ctx->lock);
 	INIT_WORK(&ctx->irq_work, irq_work_fn);
+	init_completion(&ctx->unpin_entered);
+	init_completion(&ctx->unpin_go);
 	vfio_ccw_private_init(&ctx->priv, &fake_hw_ops, &fake_backend,
 			      &ctx->lock, NULL);
 	/* One format-1 CCW: SENSE ID, SLI, 8 bytes into page 1. */
@@ -958,6 +973,192 @@ static void fsm_test_notoper_parks_active_program(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
 }
 
+/*
+ * cio_disable_subchannel() answers -ENODEV whenever STORE SUBCHANNEL
+ * fails to refresh the schib, and that includes condition code 0 with the
+ * device number no longer valid: MODIFY SUBCHANNEL was never issued and
+ * the subchannel may still run the program. -ENODEV is no proof; close
+ * asks STORE SUBCHANNEL like for every other error.
+ */
+static void fsm_test_close_enodev_is_no_proof(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = -ENODEV;
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;	/* STSCH cc 0: active */
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, ctx->priv.parked,
+				  "program freed while STSCH shows activity");
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ_MSG(test, mem_refs(ctx), refs + 1,
+			    "the running program's pages lost their references");
+	ctx->disable_ret = 0;
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/* -ENODEV, and STORE SUBCHANNEL gives condition code 3: the proof. */
+static void fsm_test_close_enodev_cc3_frees(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = -ENODEV;
+	ctx->cc[F_STSCH] = 3;
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ(test, ctx->pinned - ctx->priv.pins.cache_len, 0);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/*
+ * A fence that could not be tied to its thread's return to user space
+ * (a kernel thread's dma_unmap, as here, or no file for it) is sticky. A
+ * reset ends it as close does: the guest's memory, mapped again, takes
+ * programs after the guest's reboot.
+ */
+static void fsm_test_reset_lifts_sticky_fence(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	vfio_ccw_dma_unmap_range(&ctx->priv, PAGE_SIZE, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ_MSG(test, do_start(ctx), 0,
+			    "start refused after reset (sticky fence)");
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+}
+
+static void flush_work_fn(struct work_struct *work)
+{
+	struct fsm_ctx *ctx = container_of(work, struct fsm_ctx, flush_work);
+
+	vfio_ccw_pins_cache_flush(&ctx->priv.pins);
+}
+
+static void unmap_work_fn(struct work_struct *work)
+{
+	struct fsm_ctx *ctx = container_of(work, struct fsm_ctx, unmap_work);
+
+	vfio_ccw_dma_unmap_range(&ctx->priv, 0, U64_MAX);
+	ctx->pinned_after_unmap = ctx->pinned;
+}
+
+/*
+ * iommufd's replace or detach of the access (iommufd_access_change_ioas())
+ * calls dma_unmap once over the whole space, then moves the access's
+ * unpin to the new IOAS, or to none. A release in flight (here the
+ * cache's, blocked in the back-end's unpin) must be over before that one
+ * call returns: under iommufd every call waits.
+ */
+static void fsm_test_iommufd_unmap_waits_first_call(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int i;
+
+	open_dev(test, ctx);
+	ctx->priv.pins.unmap_waits = true;	/* what open sets for iommufd */
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_ASSERT_EQ(test, prog_pinned(ctx), 0);
+	KUNIT_ASSERT_EQ(test, ctx->pinned, 1);		/* the cache's */
+	INIT_WORK(&ctx->flush_work, flush_work_fn);
+	INIT_WORK(&ctx->unmap_work, unmap_work_fn);
+	ctx->block_unpin = true;
+	queue_work(system_unbound_wq, &ctx->flush_work);
+	wait_for_completion(&ctx->unpin_entered);
+	queue_work(system_unbound_wq, &ctx->unmap_work);
+	for (i = 0; i < 20; i++)
+		usleep_range(1000, 2000);
+	complete(&ctx->unpin_go);
+	flush_work(&ctx->flush_work);
+	flush_work(&ctx->unmap_work);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->pinned_after_unmap, 0,
+			    "the one dma_unmap returned with %d pin(s) held",
+			    ctx->pinned_after_unmap);
+}
+
+static void drop_work_fn(struct work_struct *work)
+{
+	struct fsm_ctx *ctx = container_of(work, struct fsm_ctx, drop_work[0]);
+
+	vfio_ccw_pins_drop_sticky_fences(&ctx->priv.pins);
+}
+
+static void drop_work2_fn(struct work_struct *work)
+{
+	struct fsm_ctx *ctx = container_of(work, struct fsm_ctx, drop_work[1]);
+
+	vfio_ccw_pins_drop_sticky_fences(&ctx->priv.pins);
+}
+
+/*
+ * Shutdown's close runs outside the vfio core's locks, beside the user's
+ * open or close: two threads lift the same sticky fences at once, and
+ * each fence is freed once.
+ */
+static void fsm_test_sticky_fences_dropped_concurrently(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int round, i;
+
+	open_dev(test, ctx);
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < 64; i++)
+			vfio_ccw_dma_unmap_range(&ctx->priv,
+						 0x100000ULL + i * PAGE_SIZE,
+						 PAGE_SIZE);
+		INIT_WORK(&ctx->drop_work[0], drop_work_fn);
+		INIT_WORK(&ctx->drop_work[1], drop_work2_fn);
+		queue_work(system_unbound_wq, &ctx->drop_work[0]);
+		queue_work(system_unbound_wq, &ctx->drop_work[1]);
+		flush_work(&ctx->drop_work[0]);
+		flush_work(&ctx->drop_work[1]);
+	}
+	/* every fence gone: a start at the fenced addresses' neighbour runs */
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+}
+
+/*
+ * Not operational, the channel still shows activity: the program is
+ * parked, and a CLEAR SUBCHANNEL is tried so that it may end. When the
+ * device goes away, STORE SUBCHANNEL is asked once more: a proof that it
+ * stopped frees the program, though no final interrupt reached the device.
+ */
+static void fsm_test_parked_program_reclaimed_at_remove(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->calls[F_CSCH], 1,
+			    "parked without a CLEAR SUBCHANNEL");
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	/* the clear took effect; its interrupt went nowhere */
+	ctx->schib.scsw.cmd.actl = 0;
+	vfio_ccw_private_remove(&ctx->priv);
+	KUNIT_EXPECT_NULL_MSG(test, ctx->priv.parked,
+			      "a stopped program left allocated at remove");
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
 /* No host address of the ESW reaches user space. */
 static void fsm_test_irq_esw_addresses(struct kunit *test)
 {
@@ -1155,6 +1356,12 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_close_pending),
 	KUNIT_CASE(fsm_test_irq_is_final),
 	KUNIT_CASE(fsm_test_crw_queue),
+	KUNIT_CASE(fsm_test_close_enodev_is_no_proof),
+	KUNIT_CASE(fsm_test_close_enodev_cc3_frees),
+	KUNIT_CASE(fsm_test_reset_lifts_sticky_fence),
+	KUNIT_CASE(fsm_test_iommufd_unmap_waits_first_call),
+	KUNIT_CASE(fsm_test_sticky_fences_dropped_concurrently),
+	KUNIT_CASE(fsm_test_parked_program_reclaimed_at_remove),
 	{}
 };
 
