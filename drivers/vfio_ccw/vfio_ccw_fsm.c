@@ -335,33 +335,32 @@ static bool vfio_ccw_sch_stopped_locked(struct vfio_ccw_private *private)
  *
  * Frees a program retired since close. A parked program (the channel never
  * confirmed that it stopped) is freed when STORE SUBCHANNEL now proves it
- * stopped (a CLEAR SUBCHANNEL is tried, then the subchannel polled for
- * about 100 ms); else its memory is left to the channel, and said so. May
- * sleep.
+ * stopped (CLEAR SUBCHANNEL is tried until it is accepted, the subchannel
+ * asked VFIO_CCW_REMOVE_POLLS times, 20 ms apart), and the subchannel is
+ * then disabled (best effort: the clear's status may be pending); else
+ * its memory is left to the channel, and said so. May sleep.
  */
 void vfio_ccw_private_remove(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_cp *cp = NULL;
+	bool cleared = false;
 	int i;
 
 	cancel_delayed_work_sync(&private->retire_work);
 	scoped_guard(mutex, &private->io_mutex)
 		vfio_ccw_free_retired(private);
-	/*
-	 * A parked program's final interrupt no longer reaches the device:
-	 * ask STORE SUBCHANNEL, after one more clear, for a while.
-	 */
+	/* A parked program's final interrupt no longer reaches the device. */
 	for (i = 0; i < VFIO_CCW_REMOVE_POLLS && READ_ONCE(private->parked);
 	     i++) {
 		if (i)
 			msleep(20);
-		scoped_guard(spinlock_irq, private->lock) {
-			if (vfio_ccw_sch_stopped_locked(private)) {
-				cp = private->parked;
-				private->parked = NULL;
-			} else if (!i) {
-				private->hw->csch(private);
-			}
+		guard(spinlock_irq)(private->lock);
+		if (vfio_ccw_sch_stopped_locked(private)) {
+			cp = private->parked;
+			private->parked = NULL;
+			private->hw->disable(private);
+		} else if (!cleared) {
+			cleared = !private->hw->csch(private);
 		}
 	}
 	vfio_ccw_cp_free(cp);
@@ -1029,6 +1028,8 @@ int vfio_ccw_fsm_open(struct vfio_ccw_private *private)
 {
 	int ret;
 
+	/* bound to iommufd (its access made at bind): dma_unmap waits */
+	WRITE_ONCE(private->pins.unmap_waits, !!private->vdev.iommufd_access);
 	vfio_ccw_pins_drop_sticky_fences(&private->pins);
 	guard(mutex)(&private->io_mutex);
 	guard(spinlock_irq)(private->lock);

@@ -44,11 +44,7 @@ static void vfio_ccw_dev_release(struct vfio_device *vdev)
 
 static int vfio_ccw_open_device(struct vfio_device *vdev)
 {
-	struct vfio_ccw_private *private = to_private(vdev);
-
-	/* bound to iommufd (its access made at bind): dma_unmap waits */
-	WRITE_ONCE(private->pins.unmap_waits, !!vdev->iommufd_access);
-	return vfio_ccw_fsm_open(private);
+	return vfio_ccw_fsm_open(to_private(vdev));
 }
 
 static void vfio_ccw_close_device(struct vfio_device *vdev)

@@ -41,6 +41,8 @@ struct fsm_ctx {
 	struct schib schib;		/* what stsch stores */
 	/* deliver a final interrupt after csch, from a work item */
 	bool irq_on_csch;
+	/* csch with cc 0 ends the activity STORE SUBCHANNEL shows */
+	bool stop_on_csch;
 	/* the guest memory is unmapped: pins and reads fail */
 	bool gone;
 	/* a start enters CP_PROCESSING as the subchannel is disabled */
@@ -85,6 +87,8 @@ static int fake_csch(struct vfio_ccw_private *p)
 	ctx->calls[F_CSCH]++;
 	if (!ctx->cc[F_CSCH] && ctx->irq_on_csch)
 		schedule_work(&ctx->irq_work);
+	if (!ctx->cc[F_CSCH] && ctx->stop_on_csch)
+		ctx->schib.scsw.cmd.actl = 0;
 	return ctx->cc[F_CSCH];
 }
 
@@ -1064,8 +1068,10 @@ static void fsm_test_iommufd_unmap_waits_first_call(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int i;
 
+	/* bound to iommufd: open finds the access (never dereferenced) */
+	ctx->priv.vdev.iommufd_access = (struct iommufd_access *)ctx;
 	open_dev(test, ctx);
-	ctx->priv.pins.unmap_waits = true;	/* what open sets for iommufd */
+	ctx->priv.vdev.iommufd_access = NULL;
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
@@ -1113,10 +1119,12 @@ static void fsm_test_sticky_fences_dropped_concurrently(struct kunit *test)
 
 	open_dev(test, ctx);
 	for (round = 0; round < 20; round++) {
+		/* the program's data page among them */
 		for (i = 0; i < 64; i++)
 			vfio_ccw_dma_unmap_range(&ctx->priv,
-						 0x100000ULL + i * PAGE_SIZE,
+						 (u64)(i + 1) * PAGE_SIZE,
 						 PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, do_start(ctx), -EFAULT);
 		INIT_WORK(&ctx->drop_work[0], drop_work_fn);
 		INIT_WORK(&ctx->drop_work[1], drop_work2_fn);
 		queue_work(system_unbound_wq, &ctx->drop_work[0]);
@@ -1124,8 +1132,8 @@ static void fsm_test_sticky_fences_dropped_concurrently(struct kunit *test)
 		flush_work(&ctx->drop_work[0]);
 		flush_work(&ctx->drop_work[1]);
 	}
-	/* every fence gone: a start at the fenced addresses' neighbour runs */
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	/* every fence gone: a start that uses a fenced page runs */
+	KUNIT_EXPECT_EQ_MSG(test, do_start(ctx), 0, "a sticky fence survived");
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
 }
@@ -1156,6 +1164,65 @@ static void fsm_test_parked_program_reclaimed_at_remove(struct kunit *test)
 	vfio_ccw_private_remove(&ctx->priv);
 	KUNIT_EXPECT_NULL_MSG(test, ctx->priv.parked,
 			      "a stopped program left allocated at remove");
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);	/* none needed */
+}
+
+/*
+ * At remove the parked program still shows activity: a CLEAR SUBCHANNEL
+ * is issued (again after a refusal), and when it takes, the program is
+ * freed and the subchannel disabled. If nothing ever stops it, it stays
+ * allocated (said so); only a final interrupt frees it then.
+ */
+static void fsm_test_parked_program_cleared_at_remove(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx), disables;
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	vfio_ccw_fsm_close(&ctx->priv);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->priv.parked);
+	/* the first clear is refused (cc 1), the next one takes */
+	ctx->cc[F_CSCH] = 1;
+	ctx->stop_on_csch = true;
+	ctx->calls[F_CSCH] = 0;
+	vfio_ccw_private_remove(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 5);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	ctx->cc[F_CSCH] = 0;
+	ctx->calls[F_CSCH] = 0;
+	disables = ctx->disables;
+	vfio_ccw_private_remove(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
+	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ(test, ctx->disables, disables + 1);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/* Nothing stops it: it stays allocated; a final interrupt still frees it. */
+static void fsm_test_parked_program_left_at_remove(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	int refs = mem_refs(ctx);
+
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	vfio_ccw_fsm_close(&ctx->priv);
+	ctx->calls[F_CSCH] = 0;
+	vfio_ccw_private_remove(&ctx->priv);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);	/* accepted once */
+	KUNIT_EXPECT_GE(test, ctx->calls[F_STSCH], VFIO_CCW_REMOVE_POLLS);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
 }
 
@@ -1362,6 +1429,8 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_iommufd_unmap_waits_first_call),
 	KUNIT_CASE(fsm_test_sticky_fences_dropped_concurrently),
 	KUNIT_CASE(fsm_test_parked_program_reclaimed_at_remove),
+	KUNIT_CASE(fsm_test_parked_program_cleared_at_remove),
+	KUNIT_CASE(fsm_test_parked_program_left_at_remove),
 	{}
 };
 
