@@ -323,6 +323,54 @@ static void cp_ungrow(void *p, const void *inl)
 		kvfree(p);
 }
 
+/*
+ * The data area of every CCW that moves no data (no-op, zero count, read
+ * with skip, suspend flag): zeroed, below 2 GiB (a format-1 CCW's data
+ * address has 31 bits) and as large as the largest count, so that a
+ * channel that transferred for such a CCW after all would touch nothing
+ * but this area, never kernel memory next to a program. QEMU's emulated
+ * channel refuses programs with more than 255 zero data addresses: it is
+ * never 0.
+ */
+static void *cp_nodata;
+#define CP_NODATA_ORDER	get_order(SZ_64K)
+
+/**
+ * vfio_ccw_cp_init() - allocate what every translation shares
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vfio_ccw_cp_init(void)
+{
+	struct page *page;
+
+	page = alloc_pages(GFP_KERNEL | GFP_DMA | __GFP_ZERO, CP_NODATA_ORDER);
+	if (!page)
+		return -ENOMEM;
+	cp_nodata = page_address(page);
+	return 0;
+}
+
+/** vfio_ccw_cp_exit() - free it, no program left */
+void vfio_ccw_cp_exit(void)
+{
+	free_pages((unsigned long)cp_nodata, CP_NODATA_ORDER);
+	cp_nodata = NULL;
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vfio_ccw_cp_nodata_area() - the data area of CCWs that move no data
+ *
+ * Return: its address.
+ */
+void *vfio_ccw_cp_nodata_area(void)
+{
+	return cp_nodata;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cp_nodata_area);
+#endif
+
 static u8 cp_cmd_dir(u8 cmd)
 {
 	if (cmd == CCW_CMD_NOOP)
@@ -957,13 +1005,9 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 		host->cda = 0;		/* linked later */
 		return 0;
 	}
-	/*
-	 * A CCW that moves no data still gets a valid, non-zero data address
-	 * (its own): nothing is transferred there, but QEMU's emulated
-	 * channel refuses a program with more than 255 zero data addresses.
-	 */
+	/* Moves no data: the shared zeroed area (see cp_nodata). */
 	host->flags &= ~CCW_FLAG_IDA;
-	host->cda = virt_to_dma32(host);
+	host->cda = virt_to_dma32(cp_nodata);
 	if (!n)
 		return 0;
 

@@ -132,7 +132,11 @@ int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa);
 void vfio_ccw_cp_resumed(struct vfio_ccw_cp *cp);
 unsigned long vfio_ccw_cp_pinned(const struct vfio_ccw_cp *cp);
 
+int vfio_ccw_cp_init(void);
+void vfio_ccw_cp_exit(void);
+
 #if IS_ENABLED(CONFIG_KUNIT)
+void *vfio_ccw_cp_nodata_area(void);
 int vfio_ccw_cp_pins(const struct vfio_ccw_cp *cp, struct vfio_ccw_pin **recs,
 		     int max);
 /*

@@ -19,6 +19,7 @@
 #include "cio.h"
 #include "css.h"
 #include "ioasm.h"
+#include "vfio_ccw_cp.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
 #include "vfio_ccw_trace.h"
@@ -251,6 +252,9 @@ static int __init vfio_ccw_init(void)
 {
 	int ret;
 
+	ret = vfio_ccw_cp_init();
+	if (ret)
+		return ret;
 	isc_register(VFIO_CCW_ISC);
 	ret = mdev_register_driver(&vfio_ccw_mdev_driver);
 	if (ret)
@@ -264,6 +268,7 @@ err_mdev:
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 err_isc:
 	isc_unregister(VFIO_CCW_ISC);
+	vfio_ccw_cp_exit();
 	return ret;
 }
 
@@ -272,6 +277,7 @@ static void __exit vfio_ccw_exit(void)
 	css_driver_unregister(&vfio_ccw_sch_driver);
 	mdev_unregister_driver(&vfio_ccw_mdev_driver);
 	isc_unregister(VFIO_CCW_ISC);
+	vfio_ccw_cp_exit();
 }
 
 module_init(vfio_ccw_init);
