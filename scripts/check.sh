@@ -177,7 +177,7 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	da=() db=()
 	for t in "${tests[@]}"; do
 		# two halves of about the same length (fuzz is the longest)
-		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_stress|vfio_ccw_trust|vfio_ccw_iommufd) db+=(--run "/bin/$t") ;;
+		case $t in vfio_ccw_abi|vfio_ccw_cp|vfio_ccw_dma|vfio_ccw_stress|vfio_ccw_iommufd) db+=(--run "/bin/$t") ;;
 		*) da+=(--run "/bin/$t") ;; esac
 	done
 	# lockdep_count runs before the teardown: lockdep forgets the classes
