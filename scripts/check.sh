@@ -147,9 +147,23 @@ unloaded selftests-ours-iommufd
 # an open device (mdev remove, unbind, rmmod, QMP hot-unplug). The package
 # fetch is shared and locked: do it once before the two run side by side.
 stage nested-fetch "$TOP/scripts/nested-qemu.sh"
+# The debug kernel's module build (below) runs beside the nested QEMU.
+with_debug=0
+if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
+	with_debug=1
+	dkdir=$("$TOP/scripts/kernel.sh" debug)
+	# A copy of the module sources, so the two builds never share objects.
+	dmod=$BUILD/debug-module
+	rm -rf "$dmod" && mkdir -p "$dmod"
+	cp -a "$TOP"/{Kbuild,drivers,uapi} "$dmod/"
+	find "$dmod" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
+fi
 par_begin
 stage nested-ref "$TOP/scripts/nested-check.sh" ref
 stage nested-ours "$TOP/scripts/nested-check.sh" ours
+if [ $with_debug -eq 1 ]; then
+	stage build-debug make -C "$dkdir" M="$dmod" modules
+fi
 par_end
 par_begin
 stage lifecycle-ref "$TOP/scripts/lifecycle-check.sh" --driver ref
@@ -160,14 +174,7 @@ par_end
 # selftests on ours under both back-ends, then a kmemleak scan. Skipped
 # with VFIO_CCW_NO_DEBUG=1.
 debug=()
-if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
-	dkdir=$("$TOP/scripts/kernel.sh" debug)
-	# A copy of the module sources, so the two builds never share objects.
-	dmod=$BUILD/debug-module
-	rm -rf "$dmod" && mkdir -p "$dmod"
-	cp -a "$TOP"/{Kbuild,drivers,uapi} "$dmod/"
-	find "$dmod" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
-	stage build-debug make -C "$dkdir" M="$dmod" modules
+if [ $with_debug -eq 1 ]; then
 	# The debug kernel carries a fix of vfio type1's lock order
 	# (scripts/kconfig/patches/debug/): lockdep checks every boot to its
 	# end, which lockdep_count confirms at the end of each. Four boots,
@@ -186,7 +193,12 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	tail_plan=(--plan-line "sleep 6" --plan-line "write /sys/kernel/debug/kmemleak scan"
 		  --plan-line "write /sys/kernel/debug/kmemleak scan"
 		  --plan-line "cat /sys/kernel/debug/kmemleak" --plan-line dmesg)
-	dbg=(--kernel debug --driver ours --devices 4 --moddir "$dmod" --mem 2048 --timeout 1800)
+	# The tests bounded by time run half as long: the debug boots are
+	# there for what the kernel's checkers see on every path, which the
+	# base boots run to their full length.
+	dbg=(--kernel debug --driver ours --devices 4 --moddir "$dmod" --mem 2048 --timeout 1800
+	     --env VFIO_CCW_FUZZ_SECONDS=6 --env VFIO_CCW_STRESS_SECONDS=4
+	     --env VFIO_CCW_LIFECYCLE_SECONDS=4)
 	par_begin
 	guest_stage debug-a "${dbg[@]}" --insmod vfio_ccw_kunit.ko "${da[@]}" --teardown "${tail_plan[@]}"
 	guest_stage debug-b "${dbg[@]}" "${db[@]}" --teardown "${tail_plan[@]}"
