@@ -110,3 +110,4 @@ ssize_t vfio_ccw_crw_read(struct vfio_ccw_private *private, char __user *buf,
 	}
 	return count;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_crw_read);

@@ -9,8 +9,10 @@
 #include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <asm/cio.h>
 
@@ -1389,6 +1391,43 @@ static void fsm_test_crw_queue(struct kunit *test)
 	}
 }
 
+/*
+ * A CRW read into a bad user buffer fails with -EFAULT and leaves the CRW
+ * queued: the next read, into good memory, returns it, then the next one.
+ */
+static void fsm_test_crw_read_efault_keeps_crw(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+	struct ccw_crw_region region;
+	unsigned long user;
+
+	user = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, user, 0UL);
+	open_dev(test, ctx);
+	scoped_guard(spinlock_irq, &ctx->lock) {
+		vfio_ccw_crw_queue_locked(&ctx->priv, 0x00400001);
+		vfio_ccw_crw_queue_locked(&ctx->priv, 0x00400002);
+	}
+	KUNIT_EXPECT_EQ(test, vfio_ccw_crw_read(&ctx->priv, (char __user *)8,
+						sizeof(region), 0), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ctx->priv.crw_count, 2);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_crw_read(&ctx->priv, (char __user *)user,
+						sizeof(region), 0),
+			(ssize_t)sizeof(region));
+	KUNIT_ASSERT_EQ(test, copy_from_user(&region, (void __user *)user,
+					     sizeof(region)), 0UL);
+	KUNIT_EXPECT_EQ_MSG(test, region.crw, 0x00400001U,
+			    "the CRW of the failed read was lost");
+	KUNIT_ASSERT_EQ(test, vfio_ccw_crw_read(&ctx->priv, (char __user *)user,
+						sizeof(region), 0),
+			(ssize_t)sizeof(region));
+	KUNIT_ASSERT_EQ(test, copy_from_user(&region, (void __user *)user,
+					     sizeof(region)), 0UL);
+	KUNIT_EXPECT_EQ(test, region.crw, 0x00400002U);
+	KUNIT_EXPECT_EQ(test, ctx->priv.crw_count, 0);
+}
+
 static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_table),
 	KUNIT_CASE(fsm_test_cc_mapping),
@@ -1423,6 +1462,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_close_pending),
 	KUNIT_CASE(fsm_test_irq_is_final),
 	KUNIT_CASE(fsm_test_crw_queue),
+	KUNIT_CASE(fsm_test_crw_read_efault_keeps_crw),
 	KUNIT_CASE(fsm_test_close_enodev_is_no_proof),
 	KUNIT_CASE(fsm_test_close_enodev_cc3_frees),
 	KUNIT_CASE(fsm_test_reset_lifts_sticky_fence),
