@@ -17,6 +17,8 @@
 #   --moddir DIR             where our modules are (default: the top dir)
 #   --run "PROG ARGS"        a program to run (repeatable; -- adds one)
 #   --plan-line "LINE"       a raw plan line, appended after the runs
+#   --pre-line "LINE"        a raw plan line, before the runs (after the
+#                            binds), e.g. "bind 0.0.0001 vfio_ccw_native -"
 #   --teardown               after the runs: remove the mdevs, unbind, unload
 #                            vfio_ccw and mdev ("@@ rmmod vfio_ccw: ok")
 #   --extra-dir DIR          copy DIR's contents into the initramfs root
@@ -36,7 +38,7 @@ set -euo pipefail
 
 driver=ours flavour=base devices=2 spare=0 mem=1024 smp=2 timeout=300
 teardown=0 qmp="" log="" quiet=0 extra=() loglevel=5 moddir=$TOP nomdev=0
-insmods=() runs=() planlines=() qemu_extra=() envs=()
+insmods=() runs=() planlines=() prelines=() qemu_extra=() envs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--driver) driver=$2; shift 2 ;;
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--moddir) moddir=$(cd "$2" && pwd); shift 2 ;;
 	--run) runs+=("$2"); shift 2 ;;
 	--plan-line) planlines+=("$2"); shift 2 ;;
+	--pre-line) prelines+=("$2"); shift 2 ;;
 	--extra-dir) extra+=("$2"); shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
@@ -117,6 +120,7 @@ plan=$stage/etc/plan
 	echo "setenv VFIO_CCW_SCHIDS ${schids:-none}"
 	echo "setenv VFIO_CCW_DRIVER $driver"
 	for e in "${envs[@]}"; do echo "setenv ${e%%=*} ${e#*=}"; done
+	for l in "${prelines[@]}"; do echo "$l"; done
 	for r in "${runs[@]}"; do echo "run $r"; done
 	if [ $teardown -eq 1 ] && [ "$driver" != none ]; then
 		for ((i = 0; i < devices; i++)); do

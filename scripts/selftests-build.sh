@@ -32,9 +32,11 @@ CC=${CROSS_COMPILE}gcc
 # would replace it by the attribute.
 CFLAGS=(-O2 -Wall -Wextra -Werror -pthread '-D__packed=__attribute__((packed))'
 	-I"$TOP/uapi" -I"$KDIR/../usr/include"
-	-isystem "$KDIR/tools/testing/selftests" -I"$src/lib")
+	-isystem "$KDIR/tools/testing/selftests" -I"$src/lib"
+	-I"$TOP/drivers/vfio_ccw/tests")
 
-headers=("$src"/lib/*.h "$TOP/uapi/linux/vfio_ccw.h" "$0")
+headers=("$src"/lib/*.h "$TOP/uapi/linux/vfio_ccw.h"
+	 "$TOP/drivers/vfio_ccw/tests/vfio_ccw_native.h" "$0")
 
 # stale OUT FILE...: true when OUT is missing or older than a FILE.
 stale() {
