@@ -27,8 +27,34 @@
  * invalid command): a skip past the end of a segment gives the guest a
  * program check, never a fetch of unrelated host memory.
  *
- * Host CCWs are format 1, in GFP_DMA memory (below 2 GiB). Every data
- * transfer goes through a host IDAL of format-2 IDAWs (ORB c64=1) whose
+ * What the channel decides
+ * ------------------------
+ * A program is never refused for what the channel itself checks: the guest
+ * sees the status the channel reports, after the CCWs before the fault ran.
+ * A CCW the channel would reject when it fetches it (command code with low
+ * bits 0, a TIC with flags, a count or high command bits, a format-0 count
+ * of 0, a zero count in a data chain, MIDA, a CCW address that is
+ * misaligned, beyond the format's limit or not mapped) ends its segment:
+ * the guard in its place gives a channel-program check with the CCW
+ * address of the faulty CCW plus 8. A TIC to such an address leads to an
+ * empty segment at that address (its guard), a TIC to a TIC is passed on
+ * (the channel rejects the second TIC). An IDAW that the transfer reaches
+ * but that is wrong (not on a block boundary, format 1 beyond 31 bits, not
+ * readable or beyond the limit, the IDAL address itself misaligned), a
+ * direct data area beyond the format's limit and a data page that cannot
+ * be pinned become a host IDAW that designates no storage (CP_FAULT_ADDR):
+ * the channel transfers up to there and ends with a channel-program
+ * check, like on the guest's own storage. What a transfer never reaches
+ * (IDAWs behind the count, data of a command the program never gets to)
+ * is not looked at. Only the driver's own limits (vfio_ccw_cp.h), a chain
+ * that never ends and a CCW entered in two data chains are refused
+ * (-EINVAL).
+ *
+ * Host CCWs are format 1, in GFP_DMA memory (below 2 GiB). A guest CCW
+ * that addresses its data directly, within one page, does so on the host
+ * too when the pinned page lies below 2 GiB (cp_try_direct()); every
+ * other data transfer goes through a host IDAL of format-2 IDAWs (ORB
+ * c64=1) whose
  * block size is the guest's: 2 KiB when the guest ORB has c64=0 (format-1
  * IDAWs are 2 KiB blocks; direct addresses are cut into 2 KiB blocks too)
  * and the ORB's i2k choice otherwise. Every block lies in one guest page, so
@@ -120,6 +146,12 @@
 #define CP_FLAG_MIDA	0x01		/* modified IDA: not offered */
 
 /*
+ * A host IDAW that designates no storage: the channel ends the transfer
+ * there with a channel-program check (see "What the channel decides").
+ */
+#define CP_FAULT_ADDR	(U64_MAX & ~(u64)(SZ_4K - 1))
+
+/*
  * One chain segment: @nr guest CCWs at @guest, copied to @host (@cap + 2
  * entries, zero-filled, so everything behind @nr is a guard). @host is one
  * GFP_DMA block: the CCWs, then (when they fit in a page with the rest)
@@ -206,11 +238,15 @@ struct cp_work {
 	u8 st;
 };
 
-/* A host IDAL that still holds guest addresses, to be pinned. */
+/*
+ * A host IDAL that still holds guest addresses, to be pinned; @direct is
+ * its CCW when that may address its data directly (cp_try_direct()).
+ */
 struct cp_pend {
 	dma64_t *idal;
 	unsigned int n;
 	int prot;
+	struct ccw1 *direct;
 };
 
 /* One distinct guest page of a program and the access it needs. */
@@ -219,11 +255,15 @@ struct cp_page {
 	int prot;
 };
 
-/* One guest CCW as read, its state bits and the IDAWs it needs. */
+/*
+ * One guest CCW as read, its state bits and the IDAWs it needs, of which
+ * the first @nvalid are right (the others are where the channel faults).
+ */
 struct cp_scan {
 	struct ccw1 ccw;
 	u8 st;
 	u8 nidaw;
+	u8 nvalid;
 };
 
 /*
@@ -578,35 +618,39 @@ static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
 
 /*
  * Check one guest CCW entered with chaining state @cur and return its state
- * bits (>= 0) or -EINVAL.
+ * bits (>= 0), or -EFAULT for a CCW the channel rejects when it fetches it.
+ * A TIC's target is checked when it is fetched.
  */
 static int cp_check_ccw(struct cp_build *b, const struct ccw1 *ccw, u8 cur)
 {
 	bool dcin = cur & CP_ST_DCIN;
-	u32 cda = dma32_to_u32(ccw->cda);
 
 	if (cp_is_tic(ccw)) {
 		if (ccw->cmd_code != CCW_CMD_TIC || ccw->flags || ccw->count)
-			return -EINVAL;
-		if (cda % CP_CCW_SIZE || cda >= b->limit)
-			return -EINVAL;
+			return -EFAULT;
 		return (cur & CP_ST_CHAIN) | CP_ST_TIC;
 	}
 	if (ccw->flags & CP_FLAG_MIDA)
-		return -EINVAL;
-	if (!ccw->count && (!b->fmt1 || dcin || (ccw->flags & CCW_FLAG_DC)))
-		return -EINVAL;
+		return -EFAULT;
+	/*
+	 * A format-0 count of 0 cannot be said in the host's format 1. A
+	 * zero count in a data chain can: the channel checks it.
+	 */
+	if (!ccw->count && !b->fmt1)
+		return -EFAULT;
 	if (dcin)
 		return cur & CP_ST_CHAIN;
 	if (!(ccw->cmd_code & 0x0f))
-		return -EINVAL;
+		return -EFAULT;
 	return cp_cmd_dir(ccw->cmd_code);
 }
 
 /*
  * Read the chain segment at guest address @addr into b->scan, entered in
  * chaining state @cur (CP_ST_OPT: the whole segment is optional). Return the
- * number of CCWs read, 0 if an optional segment has none, or -errno.
+ * number of CCWs read (0: the first one is a fault of the channel's) or
+ * -errno. A CCW the channel rejects ends the segment: its guard takes its
+ * place.
  */
 static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 {
@@ -624,8 +668,10 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 		if (ret)
 			return ret;
 		ccw = &b->scan[n].ccw;
-		if (b->nccws + n >= VFIO_CCW_CP_MAX_CCWS || at >= b->limit)
+		if (b->nccws + n >= VFIO_CCW_CP_MAX_CCWS)
 			ret = -EINVAL;
+		else if (at % CP_CCW_SIZE || at >= b->limit)
+			ret = -EFAULT;
 		else
 			ret = cp_read_ccw(b, at, ccw);
 		if (!ret) {
@@ -636,6 +682,11 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 		if (!ret && (st & CP_ST_TIC) &&
 		    ++b->ntics > VFIO_CCW_CP_MAX_TICS)
 			ret = -EINVAL;
+		if (ret == -EFAULT && !opt) {
+			/* the guard here ends the program */
+			b->nends++;
+			break;
+		}
 		if (ret) {
 			if (opt)
 				break;
@@ -679,63 +730,86 @@ static unsigned int cp_nr_idaws(u64 a, u32 count, u32 bs, bool back)
 	return 1 + DIV_ROUND_UP(count - first, bs);
 }
 
-/* Read and check the guest IDAL of @ccw into @idaw; return the count. */
+/* One guest IDAW at @at: 0, -EFAULT (not readable) or -ENOMEM. */
+static int cp_read_idaw(struct cp_build *b, u32 at, u64 *idaw)
+{
+	u32 v;
+	int ret;
+
+	if (b->idaw64)
+		return cp_win_read(b, &b->idal_win, at, idaw, sizeof(*idaw));
+	ret = cp_win_read(b, &b->idal_win, at, &v, sizeof(v));
+	*idaw = v;
+	return ret;
+}
+
+/*
+ * Read the guest IDAL of @ccw into @idaw. Return the number of IDAWs the
+ * count needs, of which the first *@nvalid are right: the channel faults
+ * at the next one when the transfer reaches it (not on a block boundary,
+ * format 1 beyond 31 bits, not readable or beyond the limit). When the
+ * channel cannot even fetch the first IDAW (IDAL address misaligned,
+ * beyond the limit, not readable), one IDAW, none of them right: the
+ * command starts, its first transfer faults. -EINVAL over the driver's
+ * limits, -ENOMEM.
+ */
 static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
-			bool back, u64 *idaw)
+			bool back, u64 *idaw, unsigned int *nvalid)
 {
 	u32 ia = dma32_to_u32(ccw->cda);
 	size_t w = b->idaw64 ? 8 : 4;
-	u32 buf32[VFIO_CCW_CP_MAX_IDAWS];
 	unsigned int n, i;
 	int ret;
 
+	*nvalid = 0;
 	if (ia % w || (u64)ia + w > b->limit)
-		return -EINVAL;
-	if (b->idaw64) {
-		ret = cp_win_read(b, &b->idal_win, ia, &idaw[0], w);
-	} else {
-		ret = cp_win_read(b, &b->idal_win, ia, &buf32[0], w);
-		idaw[0] = buf32[0];
-	}
+		return 1;
+	ret = cp_read_idaw(b, ia, &idaw[0]);
+	if (ret == -EFAULT)
+		return 1;
 	if (ret)
 		return ret;
 	n = cp_nr_idaws(idaw[0], ccw->count, b->bs, back);
-	if (n > VFIO_CCW_CP_MAX_IDAWS || (u64)ia + n * w > b->limit)
+	if (n > VFIO_CCW_CP_MAX_IDAWS)
 		return -EINVAL;
-	if (n > 1) {
-		if (b->idaw64) {
-			ret = cp_win_read(b, &b->idal_win, ia + w, &idaw[1],
-					  (n - 1) * w);
-		} else {
-			ret = cp_win_read(b, &b->idal_win, ia + w, &buf32[1],
-					  (n - 1) * w);
-			for (i = 1; i < n; i++)
-				idaw[i] = buf32[i];
-		}
-		if (ret)
-			return ret;
-	}
 	for (i = 0; i < n; i++) {
+		if (i) {
+			if ((u64)ia + (i + 1) * w > b->limit)
+				break;
+			ret = cp_read_idaw(b, ia + i * w, &idaw[i]);
+			if (ret == -ENOMEM)
+				return ret;
+			if (ret)
+				break;
+		}
 		if (!b->idaw64 && idaw[i] >> 31)
-			return -EINVAL;
+			break;
 		if (i && (idaw[i] & (b->bs - 1)) != (back ? b->bs - 1 : 0))
-			return -EINVAL;
+			break;
 	}
+	*nvalid = i;
 	return n;
 }
 
-/* Cut the direct data area of @ccw into IDAWs; return the count. */
+/*
+ * Cut the direct data area of @ccw into IDAWs; return the count, all of
+ * them right (*@nvalid), or one, not right, when the area passes the
+ * format's limit: the command starts, its first transfer faults, nothing
+ * is transferred.
+ */
 static int cp_direct_idal(struct cp_build *b, const struct ccw1 *ccw,
-			  bool back, u64 *idaw)
+			  bool back, u64 *idaw, unsigned int *nvalid)
 {
 	u64 a = dma32_to_u32(ccw->cda);
 	unsigned int n, i;
 
+	*nvalid = 0;
 	if (back && (a >= b->limit || a + 1 < ccw->count))
-		return -EINVAL;
+		return 1;
 	if (!back && a + ccw->count > b->limit)
-		return -EINVAL;
+		return 1;
 	n = cp_nr_idaws(a, ccw->count, b->bs, back);
+	*nvalid = n;
 	idaw[0] = a;
 	for (i = 1; i < n; i++)
 		idaw[i] = back ? (a & ~(u64)(b->bs - 1)) - 1 - (i - 1) * b->bs :
@@ -852,11 +926,60 @@ static unsigned int cp_page_find(const struct cp_page *pg, unsigned int np,
 	return lo;
 }
 
+/* Do the @count bytes at @a (ending there if @back) lie in one page? */
+static bool cp_one_page(u64 a, u32 count, bool back)
+{
+	u64 lo = back ? a - (count - 1) : a;
+
+	return count && (lo >> PAGE_SHIFT) == ((lo + count - 1) >> PAGE_SHIFT);
+}
+
+/*
+ * The host CCW @ccw, whose data lies in one page, addresses it directly
+ * instead of through its IDAL when the guest's CCW does and the host
+ * address fits a format-1 data address (31 bits): the host program then
+ * uses IDAWs exactly where the guest's does, or where the guest's data
+ * crosses a page (fewer IDAWs to fetch, and a channel that treats the two
+ * ways differently sees the guest's way).
+ */
+static void cp_try_direct(struct ccw1 *ccw)
+{
+	u64 a = dma64_to_u64(*(dma64_t *)dma32_to_virt(ccw->cda));
+
+	if (a == CP_FAULT_ADDR || a + ccw->count > SZ_2G)
+		return;
+	/* its IDAWs cut one page in blocks: the first designates the data */
+	ccw->flags &= ~CCW_FLAG_IDA;
+	ccw->cda = u32_to_dma32((u32)a);
+}
+
+/*
+ * A run of pages that could not be pinned at once: pin them one by one; a
+ * page that cannot be pinned (not mapped, read-only for a read) gets a
+ * NULL page: its IDAWs designate no storage. Return 0 or -ENOMEM.
+ */
+static int cp_pin_each(struct cp_build *b, const struct cp_page *pg,
+		       unsigned int n, struct page **pages)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = cp_pin_run(b, pg[i].iova, 1, pg[i].prot, &pages[i]);
+		if (ret == -EFAULT)
+			pages[i] = NULL;
+		else if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * Pin every page the deferred IDALs name: each distinct page once, with
  * the access of all its users, in runs of IOVA-contiguous pages of equal
  * access (at most VFIO_CCW_CP_PIN_BATCH a call). Then replace the guest
- * addresses in the IDALs by host physical addresses.
+ * addresses in the IDALs by host physical addresses, or by CP_FAULT_ADDR
+ * for a page that cannot be pinned.
  */
 static int cp_pin_pending(struct cp_build *b)
 {
@@ -901,6 +1024,8 @@ static int cp_pin_pending(struct cp_build *b)
 		       pg[i + run].prot == pg[i].prot)
 			run++;
 		ret = cp_pin_run(b, pg[i].iova, run, pg[i].prot, &pages[i]);
+		if (ret == -EFAULT)
+			ret = cp_pin_each(b, &pg[i], run, &pages[i]);
 		if (ret)
 			return ret;
 	}
@@ -912,25 +1037,32 @@ static int cp_pin_pending(struct cp_build *b)
 			u64 a = dma64_to_u64(b->pend[i].idal[j]);
 
 			k = cp_page_find(pg, np, a & PAGE_MASK);
-			b->pend[i].idal[j] = u64_to_dma64(page_to_phys(pages[k]) +
-							  (a & ~PAGE_MASK));
+			/* not pinnable: the channel faults here */
+			b->pend[i].idal[j] = u64_to_dma64(!pages[k] ?
+				CP_FAULT_ADDR :
+				page_to_phys(pages[k]) + (a & ~PAGE_MASK));
 		}
+		if (b->pend[i].direct)
+			cp_try_direct(b->pend[i].direct);
 	}
 	return 0;
 }
 
 /*
  * The IDAWs of scanned CCW @s, at guest addresses, into @idaw (room for
- * VFIO_CCW_CP_MAX_IDAWS); @data sums the counts of the segment so far.
- * Return their number (0: the CCW transfers no data) or -errno.
+ * VFIO_CCW_CP_MAX_IDAWS), @s->nvalid of them right; @data sums the counts
+ * of the segment so far. Return their number (0: the CCW transfers no
+ * data), or -EINVAL over the driver's limits, -ENOMEM.
  */
-static int cp_prep_ccw(struct cp_build *b, const struct cp_scan *s,
+static int cp_prep_ccw(struct cp_build *b, struct cp_scan *s,
 		       u64 *idaw, u64 *data)
 {
 	const struct ccw1 *ccw = &s->ccw;
 	bool back = s->st & CP_ST_BACK;
+	unsigned int nvalid;
 	int n;
 
+	s->nvalid = 0;
 	if (s->st & CP_ST_TIC)
 		return 0;
 	if ((ccw->flags & CCW_FLAG_SUSPEND) || !ccw->count ||
@@ -942,11 +1074,13 @@ static int cp_prep_ccw(struct cp_build *b, const struct cp_scan *s,
 		return -EINVAL;
 
 	if (ccw->flags & CCW_FLAG_IDA)
-		n = cp_read_idal(b, ccw, back, idaw);
+		n = cp_read_idal(b, ccw, back, idaw, &nvalid);
 	else
-		n = cp_direct_idal(b, ccw, back, idaw);
-	if (n > 0)
+		n = cp_direct_idal(b, ccw, back, idaw, &nvalid);
+	if (n > 0) {
 		*data += ccw->count;
+		s->nvalid = nvalid;
+	}
 	return n;
 }
 
@@ -996,6 +1130,8 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 	unsigned int npins = b->gen->npins;
 	unsigned int n = s->nidaw, k;
 	int prot = (s->st & CP_ST_IN) ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
+	bool direct = !(s->ccw.flags & CCW_FLAG_IDA) && s->nvalid == n &&
+		      cp_one_page(idaw[0], s->ccw.count, s->st & CP_ST_BACK);
 	dma64_t *idal;
 	int ret;
 
@@ -1014,9 +1150,11 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 	idal = cp_idal_get(b, blk, n);
 	if (!idal)
 		return -ENOMEM;
-	if (s->st & CP_ST_OPT) {
+	if (!s->nvalid) {
+		/* the channel faults at the first IDAW */
+	} else if (s->st & CP_ST_OPT) {
 		/* pinned now: a failure only cuts the segment here */
-		ret = cp_pin_idaws(b, idaw, n, prot);
+		ret = cp_pin_idaws(b, idaw, s->nvalid, prot);
 		if (ret) {
 			cp_gen_unpin_to(b, npins);
 			return ret;
@@ -1028,15 +1166,19 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 		if (ret)
 			return ret;
 		b->pend[b->npend++] = (struct cp_pend) {
-			.idal = idal, .n = n, .prot = prot,
+			.idal = idal, .n = s->nvalid, .prot = prot,
+			.direct = direct ? host : NULL,
 		};
-		b->npend_idaws += n;
+		b->npend_idaws += s->nvalid;
 	}
 	for (k = 0; k < n; k++)
-		idal[k] = u64_to_dma64(idaw[k]);
+		idal[k] = u64_to_dma64(k < s->nvalid ? idaw[k] : CP_FAULT_ADDR);
 	b->data += s->ccw.count;
 	host->flags |= CCW_FLAG_IDA;
 	host->cda = virt_to_dma32(idal);
+	/* pinned already (optional CCW): may go direct now */
+	if (direct && (s->st & CP_ST_OPT))
+		cp_try_direct(host);
 	return 0;
 }
 
@@ -1061,8 +1203,11 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 	int n, ret;
 
 	n = cp_scan_seg(b, addr, st);
-	if (n <= 0)
-		return n ? n : -ENOENT;
+	if (n < 0)
+		return n;
+	/* an empty segment: its guard, where the channel faults */
+	if (!n && (st & CP_ST_OPT))
+		return -ENOENT;
 
 	for (m = 0; m < n; m++) {
 		/* sized once for one IDAW a CCW, cp_pin_pending()'s use too */
@@ -1163,10 +1308,8 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 	if (seg) {
 		u8 st = seg->st[idx];
 
-		if (st & CP_ST_TIC)
-			ret = -EINVAL;		/* TIC to TIC */
-		else if (((st | w->st) & CP_ST_DCIN) &&
-			 (st & CP_ST_CHAIN) != (w->st & CP_ST_CHAIN))
+		if (((st | w->st) & CP_ST_DCIN) && !(st & CP_ST_TIC) &&
+		    (st & CP_ST_CHAIN) != (w->st & CP_ST_CHAIN))
 			ret = -EINVAL;		/* entered in two data chains */
 		else
 			ret = 0;
@@ -1175,10 +1318,14 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 		ret = cp_add_seg(b, w->target, w->st);
 		if (ret >= 0) {
 			seg = &gen->segs[ret];
+			idx = 0;
 			target = &seg->host[0];
-			ret = (seg->st[0] & CP_ST_TIC) ? -EINVAL : 0;
+			ret = 0;
 		}
 	}
+	/* a TIC to a TIC: the channel rejects the second one, and ends */
+	if (!ret && idx < seg->nr && (seg->st[idx] & CP_ST_TIC))
+		b->nends++;
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
@@ -1190,6 +1337,15 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 	}
 	gen->segs[w->seg].host[w->idx].cda = virt_to_dma32(target);
 	return 0;
+}
+
+/* Is the host CCW at @cpa a translated TIC? */
+static bool cp_host_is_tic(struct cp_gen *gen, u32 cpa)
+{
+	unsigned int idx;
+	struct cp_seg *seg = cp_find_host(gen, cpa, &idx);
+
+	return seg && (seg->st[idx] & CP_ST_TIC);
 }
 
 /*
@@ -1219,8 +1375,6 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 	int ret;
 
 	BUILD_BUG_ON(CP_INL_IDAWS < VFIO_CCW_CP_MAX_IDAWS);
-	if (cpa % CP_CCW_SIZE || cpa >= b.limit)
-		return -EINVAL;
 	b.scan = b.scan_inl;
 	b.idaw = b.idaw_inl;
 	b.work = b.work_inl;
@@ -1243,7 +1397,9 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 	}
 
 	entry = &gen->segs[0].host[0];
-	if (gen->segs[0].st[0] & CP_ST_TIC)
+	/* a first TIC is followed at once, unless to a TIC (rejected) */
+	if (gen->segs[0].nr && (gen->segs[0].st[0] & CP_ST_TIC) &&
+	    !cp_host_is_tic(gen, dma32_to_u32(entry->cda)))
 		entry = dma32_to_virt(entry->cda);
 	gen->entry = entry;
 	ret = 0;

@@ -298,6 +298,23 @@ static int do_start(struct fsm_ctx *ctx)
 	return vfio_ccw_fsm_start(&ctx->priv, &orb);
 }
 
+/*
+ * A start into memory that is fenced or gone is issued all the same: the
+ * channel decides. Nothing is pinned there; the host program faults where
+ * the guest's memory is missing (a guard CCW, or an IDAW that designates
+ * no storage), and the program check ends it.
+ */
+static void start_faults(struct kunit *test, struct fsm_ctx *ctx)
+{
+	int ssch = ctx->calls[F_SSCH];
+
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], ssch + 1);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
+	flush_delayed_work(&ctx->priv.retire_work);
+}
+
 static void open_dev(struct kunit *test, struct fsm_ctx *ctx)
 {
 	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_open(&ctx->priv), 0);
@@ -724,16 +741,15 @@ static void fsm_test_dma_unmap(struct kunit *test)
 	 */
 	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
+	start_faults(test, ctx);
+	/* the clear's final interrupt retired it; the next start freed it */
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
 	flush_delayed_fput();
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	start_faults(test, ctx);
 	vfio_ccw_fsm_close(&ctx->priv);
 	open_dev(test, ctx);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
-	/* the clear's final interrupt retired it; the next start freed it */
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	flush_delayed_work(&ctx->priv.retire_work);
@@ -779,8 +795,9 @@ static void fsm_test_program_numbers(struct kunit *test)
 
 /*
  * RSCH of a suspended program whose CCWs are gone (vfio type1 does not
- * call dma_unmap for memory without pins): EFAULT, and the program is
- * cleared so that its pages are released.
+ * call dma_unmap for memory without pins): resumed all the same, into a
+ * guard where the CCW cannot be read: the channel ends the program there
+ * with a program check, as it would on the guest's storage.
  */
 static void fsm_test_resume_memory_gone(struct kunit *test)
 {
@@ -794,11 +811,10 @@ static void fsm_test_resume_memory_gone(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), 0);
 	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SUSPENDED;
 	ctx->gone = true;
-	ctx->irq_on_csch = true;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), -EFAULT);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_RSCH], 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 1);
-	flush_work(&ctx->irq_work);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_RSCH], 1);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 0);
+	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
@@ -820,17 +836,15 @@ static void fsm_test_fence(struct kunit *test)
 	vfio_ccw_pins_cache_flush(&ctx->priv.pins);
 	vfio_ccw_pins_fence_drop(f);
 
-	/* the data page fenced: refused, nothing pinned, nothing issued */
+	/* the data page fenced: nothing pinned, the channel faults there */
 	f = vfio_ccw_pins_fence_add(&ctx->priv.pins, PAGE_SIZE,
 				    2 * PAGE_SIZE - 1);
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	start_faults(test, ctx);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
-	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
-	/* lifted (the unmapping thread returned): a start runs at once */
+	/* lifted (the unmapping thread returned): pinned at once */
 	vfio_ccw_pins_fence_drop(f);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 2);
+	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 1);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
 }
@@ -1035,10 +1049,11 @@ static void fsm_test_reset_lifts_sticky_fence(struct kunit *test)
 
 	open_dev(test, ctx);
 	vfio_ccw_dma_unmap_range(&ctx->priv, PAGE_SIZE, PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, do_start(ctx), -EFAULT);
+	start_faults(test, ctx);
 	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), 0);
-	KUNIT_EXPECT_EQ_MSG(test, do_start(ctx), 0,
-			    "start refused after reset (sticky fence)");
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ_MSG(test, prog_pinned(ctx), 1,
+			    "data not pinned after reset (sticky fence)");
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
 }
@@ -1126,7 +1141,7 @@ static void fsm_test_sticky_fences_dropped_concurrently(struct kunit *test)
 			vfio_ccw_dma_unmap_range(&ctx->priv,
 						 (u64)(i + 1) * PAGE_SIZE,
 						 PAGE_SIZE);
-		KUNIT_ASSERT_EQ(test, do_start(ctx), -EFAULT);
+		start_faults(test, ctx);
 		INIT_WORK(&ctx->drop_work[0], drop_work_fn);
 		INIT_WORK(&ctx->drop_work[1], drop_work2_fn);
 		queue_work(system_unbound_wq, &ctx->drop_work[0]);
@@ -1134,8 +1149,9 @@ static void fsm_test_sticky_fences_dropped_concurrently(struct kunit *test)
 		flush_work(&ctx->drop_work[0]);
 		flush_work(&ctx->drop_work[1]);
 	}
-	/* every fence gone: a start that uses a fenced page runs */
-	KUNIT_EXPECT_EQ_MSG(test, do_start(ctx), 0, "a sticky fence survived");
+	/* every fence gone: a start that uses a fenced page pins it */
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ_MSG(test, prog_pinned(ctx), 1, "a sticky fence survived");
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 	flush_delayed_work(&ctx->priv.retire_work);
 }
