@@ -3,9 +3,11 @@
  * vfio_ccw_dma: DMA isolation. A channel program can only reach the
  * memory of its container's mappings, with the rights of the mapping:
  * data or IDAWs outside a mapping, straddling its end, a TIC into unmapped
- * IOVA, a read CCW into a read-only mapping are refused before anything
- * runs; CCWs that change while they are translated never make the device
- * do anything but one of the programs it could have seen; and an unmap of
+ * IOVA, a read CCW into a read-only mapping never reach the channel as
+ * addresses: the program runs up to that CCW and ends with a
+ * channel-program check there, as natively; CCWs that change while they
+ * are translated never make the device do anything but one of the
+ * programs it could have seen; and an unmap of
  * pages used by a started or suspended program ends that program, releases
  * every pin, and returns.
  *
@@ -72,34 +74,41 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
  * EINVAL, what vfio_pin_pages() says); nothing may run, nothing stays
  * pinned.
  */
-static void expect_refused(struct __test_metadata *_metadata,
-			   struct _test_data_dma *self, const struct ccw_orb *orb,
-			   const char *what)
+/*
+ * The start is accepted and the channel ends the program with a channel-
+ * program check at CCW address @cpa: what it reports natively for storage
+ * it cannot reach. Only the @stored bytes at the start of the edge
+ * mapping's last page may have changed (what the channel stored before it
+ * reached the end); nothing else of the edge or read-only mappings.
+ */
+static void expect_program_check(struct __test_metadata *_metadata,
+				 struct _test_data_dma *self,
+				 const struct ccw_orb *orb, const char *what,
+				 uint32_t cpa, size_t stored)
 {
 	int ret = vccw_io_write(&self->dev, orb, SCSW_FCTL_START);
+	struct scsw_fields f;
 	struct ccw_irb irb;
+	size_t tail = self->m.edge.size - stored;
 
-	if (ret >= 0) {
-		TH_LOG("%s: start accepted", what);
-		if (!vccw_wait_irq(&self->dev, 1000, NULL) &&
-		    !vccw_read_irb(&self->dev, &irb))
-			TH_LOG_IRB("  and it ran", &irb);
-		EXPECT_LT(ret, 0);
+	if (ret < 0) {
+		TH_LOG("%s: refused: %s (the channel ends it)", what,
+		       errname(-ret));
+		EXPECT_EQ(0, ret);
 		return;
 	}
-	if (self->dev.has_cap) {
-		if (ret != -EFAULT)
-			TH_LOG("%s: %s, documented: EFAULT", what, errname(-ret));
-		EXPECT_EQ(-EFAULT, ret);
-	} else {
-		if (!vccw_is_guest_fault(&self->dev, ret))
-			TH_LOG("%s: %s", what, errname(-ret));
-		EXPECT_TRUE(vccw_is_guest_fault(&self->dev, ret));
-	}
+	ASSERT_EQ(0, vccw_wait_irq(&self->dev, 1000, NULL));
+	ASSERT_EQ(0, vccw_read_irb(&self->dev, &irb));
+	scsw_decode(&irb.scsw, &f);
+	if (f.cstat != SCH_STAT_PROG_CHECK || f.cpa != cpa)
+		TH_LOG_IRB(what, &irb);
+	EXPECT_TRUE(scsw_is_final(&f));
+	EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+	EXPECT_EQ(cpa, f.cpa);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
-	EXPECT_EQ(0, hostile_pinned_kb());
-	EXPECT_TRUE(all_bytes(self->m.edge.va, self->m.edge.size, CANARY));
+	EXPECT_TRUE(all_bytes(self->m.edge.va, tail, CANARY));
 	EXPECT_TRUE(all_bytes(self->m.ro.va, self->m.ro.size, CANARY));
+	memset(self->m.edge.va + tail, CANARY, stored);
 	self->checks++;
 }
 
@@ -110,26 +119,40 @@ TEST_F(dma, data_outside_mapping)
 
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32, HMEM_GAP_IOVA);
 	orb_init(&orb, HMEM_PROG_IOVA, 0);
-	expect_refused(_metadata, self, &orb, "data in unmapped IOVA");
+	expect_program_check(_metadata, self, &orb, "data in unmapped IOVA",
+			     HMEM_PROG_IOVA + 8, 0);
 	/* the same one page further on: the first page after the data */
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32,
 		HMEM_DATA_IOVA + HMEM_DATA_SIZE);
-	expect_refused(_metadata, self, &orb, "data right after a mapping");
+	expect_program_check(_metadata, self, &orb,
+			     "data right after a mapping",
+			     HMEM_PROG_IOVA + 8, 0);
 }
 
 TEST_F(dma, data_straddles_mapping_end)
 {
 	struct ccw1 *c = prog(self);
 	struct ccw_orb orb;
+	struct ccw_irb irb;
 
+	/* the first 16 bytes are stored, then the transfer faults */
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32,
 		HMEM_EDGE_IOVA + HMEM_EDGE_SIZE - 16);
 	orb_init(&orb, HMEM_PROG_IOVA, 0);
-	expect_refused(_metadata, self, &orb, "data straddles the end");
-	/* a long count from the start of the last page */
+	expect_program_check(_metadata, self, &orb, "data straddles the end",
+			     HMEM_PROG_IOVA + 8, 16);
+	/*
+	 * A long count from the start of the last page: SENSE ID stores 256
+	 * bytes, the transfer never reaches the end, nothing faults.
+	 */
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8192,
 		HMEM_EDGE_IOVA + HMEM_EDGE_SIZE - 4096);
-	expect_refused(_metadata, self, &orb, "count runs off the end");
+	vccw_run_ok(&self->dev, &orb, &irb);
+	EXPECT_IRB_OK(&irb);
+	EXPECT_EQ(0xff, self->m.edge.va[HMEM_EDGE_SIZE - 4096]);
+	EXPECT_TRUE(all_bytes(self->m.edge.va + HMEM_EDGE_SIZE - 4096 + 256,
+			      4096 - 256, CANARY));
+	memset(self->m.edge.va, CANARY, self->m.edge.size);
 }
 
 TEST_F(dma, idaw_outside_mapping)
@@ -142,37 +165,32 @@ TEST_F(dma, idaw_outside_mapping)
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 32,
 		HMEM_IDAL_IOVA);
 	idaw2_set(&idal[0], HMEM_GAP_IOVA);
-	expect_refused(_metadata, self, &orb, "IDAW in unmapped IOVA");
+	expect_program_check(_metadata, self, &orb, "IDAW in unmapped IOVA",
+			     HMEM_PROG_IOVA + 8, 0);
 
 	/* first IDAW: the last 32 bytes of a page; second: unmapped */
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 64,
 		HMEM_IDAL_IOVA);
 	idaw2_set(&idal[0], HMEM_EDGE_IOVA + HMEM_EDGE_SIZE - 32);
 	idaw2_set(&idal[1], HMEM_EDGE_IOVA + HMEM_EDGE_SIZE);
-	expect_refused(_metadata, self, &orb, "second IDAW after the end");
+	expect_program_check(_metadata, self, &orb, "second IDAW after the end",
+			     HMEM_PROG_IOVA + 8, 32);
 
 	/* the IDAL itself runs off the end of its mapping */
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 64,
 		HMEM_IDAL_IOVA + HMEM_IDAL_SIZE - 8);
 	idaw2_set((uint64_t *)(self->m.idal.va + HMEM_IDAL_SIZE - 8),
 		  HMEM_EDGE_IOVA + HMEM_EDGE_SIZE - 32);
-	expect_refused(_metadata, self, &orb, "IDAL straddles the end");
+	expect_program_check(_metadata, self, &orb, "IDAL straddles the end",
+			     HMEM_PROG_IOVA + 8, 32);
 
 	/* format-1 IDAWs (31 bit) beyond 2 GiB are not addresses at all */
 	orb.ctrl = htobe32(be32toh(orb.ctrl) & ~ORB_C64);
-	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 32,
-		HMEM_IDAL_IOVA);
 	idaw1_set((uint32_t *)idal, 0x80000000u | HMEM_DATA_IOVA);
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI | CCW_FLAG_IDA, 32,
 		HMEM_IDAL_IOVA);
-	{
-		int ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
-
-		/* malformed (EINVAL) or a fault: never a run */
-		EXPECT_TRUE(ret == -EINVAL ||
-			    vccw_is_guest_fault(&self->dev, ret));
-		EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
-	}
+	expect_program_check(_metadata, self, &orb, "format-1 IDAW beyond 2 GiB",
+			     HMEM_PROG_IOVA + 8, 0);
 }
 
 TEST_F(dma, tic_into_unmapped)
@@ -180,13 +198,16 @@ TEST_F(dma, tic_into_unmapped)
 	struct ccw1 *c = prog(self);
 	struct ccw_orb orb;
 
+	/* the fetch at the target faults: its address + 8 */
 	ccw_set(&c[0], CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 0, 0);
 	ccw_set(&c[1], CCW_CMD_TIC, 0, 0, HMEM_GAP_IOVA);
 	orb_init(&orb, HMEM_PROG_IOVA, 0);
-	expect_refused(_metadata, self, &orb, "TIC into unmapped IOVA");
+	expect_program_check(_metadata, self, &orb, "TIC into unmapped IOVA",
+			     HMEM_GAP_IOVA + 8, 0);
 	/* a TIC to the first byte after the program's mapping */
 	ccw_set(&c[1], CCW_CMD_TIC, 0, 0, HMEM_PROG_IOVA + HMEM_PROG_SIZE);
-	expect_refused(_metadata, self, &orb, "TIC past the mapping");
+	expect_program_check(_metadata, self, &orb, "TIC past the mapping",
+			     HMEM_PROG_IOVA + HMEM_PROG_SIZE + 8, 0);
 }
 
 TEST_F(dma, program_runs_off_mapping)
@@ -197,41 +218,26 @@ TEST_F(dma, program_runs_off_mapping)
 	ccw_set(&c[0], CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 0, 0);
 	ccw_set(&c[1], CCW_CMD_NOOP, CCW_FLAG_CC | CCW_FLAG_SLI, 0, 0);
 	orb_init(&orb, HMEM_PROG_IOVA + HMEM_PROG_SIZE - 16, 0);
-	expect_refused(_metadata, self, &orb, "chain runs off the mapping");
+	expect_program_check(_metadata, self, &orb, "chain runs off the mapping",
+			     HMEM_PROG_IOVA + HMEM_PROG_SIZE + 8, 0);
 	ccw_set(&c[1], CCW_CMD_NOOP, CCW_FLAG_SLI, 0, 0);	/* restore */
 }
 
-/* A read CCW stores into memory: a read-only mapping must refuse it. */
+/*
+ * A read CCW stores into memory: the channel cannot store into a
+ * read-only mapping and ends the program there; nothing is stored.
+ */
 TEST_F(dma, read_ccw_into_readonly_mapping)
 {
 	struct ccw1 *c = prog(self);
 	struct ccw_orb orb;
-	int ret;
 
 	ccw_set(c, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32, HMEM_RO_IOVA + 64);
 	orb_init(&orb, HMEM_PROG_IOVA, 0);
-	ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
-	TH_LOG("read CCW into a read-only mapping: %s",
-	       ret < 0 ? errname(-ret) : "accepted");
-	if (ret >= 0) {
-		struct ccw_irb irb;
-		struct scsw_fields f;
-
-		/* only acceptable if the channel reports a protection check */
-		ASSERT_EQ(0, vccw_wait_irq(&self->dev, 1000, NULL));
-		ASSERT_EQ(0, vccw_read_irb(&self->dev, &irb));
-		scsw_decode(&irb.scsw, &f);
-		TH_LOG_IRB("irb", &irb);
-		EXPECT_TRUE(f.cstat & SCH_STAT_PROT_CHECK);
-	} else if (self->dev.has_cap) {
-		EXPECT_EQ(-EFAULT, ret);
-	} else {
-		/* the reference passes on vfio_pin_pages()'s EPERM */
-		EXPECT_TRUE(ret == -EFAULT || ret == -EPERM);
-	}
-	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
+	expect_program_check(_metadata, self, &orb,
+			     "read CCW into a read-only mapping",
+			     HMEM_PROG_IOVA + 8, 0);
 	EXPECT_TRUE(all_bytes(self->m.ro.va, self->m.ro.size, CANARY));
-	EXPECT_EQ(0, hostile_wait_unpinned(1000));
 }
 
 /*
@@ -563,12 +569,26 @@ TEST_F_TIMEOUT(unmap, ccws_of_suspended_program, 60)
 	TH_LOG("interrupts after the unmap: %d (RSCH %s)", n,
 	       rsch ? "offered" : "not offered");
 	EXPECT_GE(1, n);
-	if (rsch) {
-		/* nothing is left to resume, nothing stays pinned */
+	if (rsch && !n) {
+		/*
+		 * Still suspended: the resume refetches the suspended CCW,
+		 * whose memory is gone: the channel ends the program there
+		 * (its address + 8) with a channel-program check.
+		 */
+		struct ccw_irb irb;
+		struct scsw_fields f;
+
 		ret = vccw_async(&self->dev, VFIO_CCW_ASYNC_CMD_RSCH, true);
 		TH_LOG("RSCH after the unmap: %s",
 		       ret ? errname(-ret) : "accepted");
-		EXPECT_NE(0, ret);
+		EXPECT_EQ(0, ret);
+		if (!ret) {
+			ASSERT_EQ(0, vccw_wait_irq(&self->dev, 1000, NULL));
+			ASSERT_EQ(0, vccw_read_irb(&self->dev, &irb));
+			scsw_decode(&irb.scsw, &f);
+			EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+			EXPECT_EQ((uint32_t)self->m.iova + 16, f.cpa);
+		}
 		EXPECT_EQ(0, hostile_wait_unpinned(1000));
 	}
 	hostile_quiesce(&self->dev);

@@ -153,16 +153,25 @@ TEST_F(legacy, reset_between_programs)
 	}
 }
 
-/* A malformed program: the write fails (QEMU turns it into a cc or unit
- * exception) and the next program works.
+/*
+ * A program in unmapped memory, then a good one: the device stays usable.
+ * The first one ends as the channel ends it natively, with a channel-program
+ * check at its address + 8 (the in-tree driver refuses the write instead).
  */
 TEST_F(legacy, error_then_usable)
 {
+	uint32_t hole = (uint32_t)(self->mem.iova + MEM_SIZE + 0x100);
+	struct scsw_fields f;
 	struct ccw_orb orb;
 	struct ccw_irb irb;
+	int ret;
 
-	orb_init(&orb, (uint32_t)(self->mem.iova + MEM_SIZE + 0x100), 0);
-	EXPECT_GT(0, legacy_ssch(&self->dev, &orb, &irb));
+	orb_init(&orb, hole, 0);
+	ret = legacy_ssch(&self->dev, &orb, &irb);
+	ASSERT_EQ(0, ret);
+	scsw_decode(&irb.scsw, &f);
+	EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+	EXPECT_EQ(hole + 8, f.cpa);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, 100, NULL));
 	prog_nop_chain(&self->mem, 0x2000, 2, &orb);
 	ASSERT_EQ(0, legacy_ssch(&self->dev, &orb, &irb));
