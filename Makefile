@@ -6,6 +6,7 @@
 #   make demo       boot an s390x guest and show the driver at work
 #   make check      lint, build, KUnit, selftests on ours and the reference
 #   make bench      benchmarks, ours against the reference
+#   make fidelity   the differential oracle (SEED=first seed N=programs)
 #   make lint       checkpatch, sparse, kernel-doc, coccinelle
 #
 # KDIR defaults to the harness's cached s390x tree (built on first use).
@@ -41,7 +42,10 @@ check:
 bench:
 	scripts/bench.sh
 
+fidelity:
+	scripts/fidelity.sh
+
 lint:
 	scripts/lint.sh
 
-.PHONY: all modules clean selftests demo check bench lint
+.PHONY: all modules clean selftests demo check bench fidelity lint

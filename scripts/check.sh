@@ -115,6 +115,7 @@ for t in "${tests[@]}"; do runs+=(--run "/bin/$t"); done
 list=$(IFS=,; echo "${tests[*]}")
 
 kunit=()
+par_begin
 if [ -f "$TOP/vfio_ccw_kunit.ko" ]; then
 	guest_stage kunit --driver ours --devices 1 --insmod vfio_ccw_kunit.ko \
 		--plan-line dmesg --timeout 300
@@ -122,6 +123,13 @@ if [ -f "$TOP/vfio_ccw_kunit.ko" ]; then
 else
 	stages+=(--stage "kunit-module-built=1")
 fi
+# The differential oracle, ours and the reference side by side, a fixed
+# budget from a fixed first seed (VFIO_CCW_FIDELITY_SEED moves it); long
+# runs are make fidelity's.
+stage fidelity "$TOP/scripts/fidelity.sh" --no-build --logs "$logs" \
+	--n 2000 --seed "${VFIO_CCW_FIDELITY_SEED:-20261130}"
+par_end
+sed -n '/^class /,$p' "$logs/stage-fidelity.log" | grep -v '^\[' >&2 || true
 par_begin
 stage lint "$TOP/scripts/lint.sh" checkpatch kernel-doc cocci
 guest_stage selftests-ref --driver ref --devices 4 "${runs[@]}" --teardown --timeout 900
@@ -245,7 +253,7 @@ stage fresh-root "$TOP/scripts/fresh-root.sh"
 # the kernel reports of every guest and what stayed pinned.
 log "figures"
 {
-	for f in "$logs"/selftests-*.log "$logs"/stage-lifecycle-*.log; do
+	for f in "$logs"/selftests-*.log "$logs"/fidelity-*.log "$logs"/stage-lifecycle-*.log; do
 		[ -f "$f" ] || continue
 		sed -n "s/^# figures: /$(basename "$f" .log): /p" "$f"
 	done

@@ -164,11 +164,10 @@ static int native_probe(struct subchannel *sch)
 	if (ret)
 		goto err;
 	scoped_guard(mutex, &native_mutex) {
-		if (native_cur) {
+		if (native_cur)
 			ret = -EBUSY;
-		} else {
+		else
 			native_cur = nd;
-		}
 	}
 	if (ret)
 		goto err_disable;
@@ -219,7 +218,7 @@ static void native_quiesce(struct native_dev *nd)
 			    !(schib.scsw.cmd.actl & SCSW_ACTL_CLEAR_PEND))
 				csch(sch->schid);
 		}
-		msleep(2);
+		usleep_range(2000, 3000);
 	}
 }
 
@@ -300,8 +299,7 @@ static ssize_t native_run_write(struct file *file, const char __user *ubuf,
 	buf = vmemdup_user(ubuf + sizeof(req), req.len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	out = kvmalloc(sizeof(struct vccw_native_res) + VCCW_NATIVE_WINDOW,
-		       GFP_KERNEL);
+	out = kvmalloc(sizeof(*out) + VCCW_NATIVE_WINDOW, GFP_KERNEL);
 	if (!out) {
 		kvfree(buf);
 		return -ENOMEM;
