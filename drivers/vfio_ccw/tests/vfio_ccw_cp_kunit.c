@@ -6,10 +6,13 @@
  *
  * Every successful translation is checked against a small model of the
  * channel: the guest program and the host copy are both "executed" along
- * their chains (TICs followed, no status-modifier skips) and must give the
- * same commands, flags, counts and physical data bytes; every host CCW
- * address plus 8 must map back to the guest's CCW address plus 8. After
- * every case the program is freed and every pin must have been undone.
+ * their chains (TICs followed, status-modifier skips where the case says
+ * the device presents one) and must give the same commands, flags, counts
+ * and physical data bytes; every host CCW address plus 8 must map back to
+ * the guest's CCW address plus 8. After every case the program is freed
+ * and every pin must have been undone. The programs that real guests
+ * build (Linux's dasd_eckd, dasd_fba and tape_34xx, the s390-ccw
+ * firmware's IPL) are cases of their own (guest_shapes).
  */
 
 #include <kunit/test.h>
@@ -65,6 +68,8 @@ struct fake_guest {
 	int max_batch;
 	bool bad_unpin;
 	u64 read_hi;
+	/* bit n: status modifier at the n-th command (channel model) */
+	u64 sm;
 };
 
 static struct fake_page *fg_page(struct fake_guest *g, u64 iova)
@@ -532,7 +537,8 @@ static void w_run(struct fake_guest *g, struct w_trace *t, bool guest,
 		if (!(c.flags & (CCW_FLAG_CC | CCW_FLAG_DC)))
 			break;
 		dcin = c.flags & CCW_FLAG_DC;
-		addr += 8;
+		/* status modifier: the channel skips the next CCW */
+		addr += !dcin && (g->sm & BIT_ULL(t->n - 1)) ? 16 : 8;
 	}
 }
 
@@ -555,6 +561,8 @@ static void check_equivalent(struct fake_guest *g, struct vfio_ccw_cp *cp,
 	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.c64, 1);
 	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.spnd, (u32)gorb->cmd.spnd);
 	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.lpm, (u32)gorb->cmd.lpm);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.pfch, (u32)gorb->cmd.pfch);
+	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.key, (u32)gorb->cmd.key);
 	KUNIT_EXPECT_EQ(test, (u32)horb.cmd.i2k,
 			gorb->cmd.c64 ? (u32)gorb->cmd.i2k : 1);
 	KUNIT_EXPECT_EQ(test, dma32_to_u32(horb.cmd.cpa) % 8, 0);
@@ -1349,6 +1357,270 @@ static void cp_test_program(struct kunit *test)
 	expect_no_pins(test, g);
 }
 
+/* ---- the programs of real guests ---- */
+
+/* ECKD, FBA and tape command codes (drivers/s390/block, drivers/s390/char) */
+#define ECKD_WRITE_RECORD_ZERO	0x15
+#define ECKD_WRITE_CKD		0x1d
+#define ECKD_SEEK		0x07
+#define ECKD_SEARCH_ID_EQ	0x31
+#define ECKD_READ		0x06
+#define ECKD_LOCATE_RECORD	0x47
+#define ECKD_DEFINE_EXTENT	0x63
+#define ECKD_READ_MT		0x86
+#define ECKD_READ_CKD_MT	0x9e
+#define ECKD_WRITE_TRACK_DATA	0xa5
+#define ECKD_READ_TRACK_DATA	0xa6
+#define ECKD_READ_TRACK		0xde
+#define ECKD_PFX		0xe7
+#define FBA_READ		0x42
+#define FBA_WRITE		0x41
+#define FBA_LOCATE		0x43
+#define TAPE_WRITE		0x01
+#define TAPE_READ_FORWARD	0x02
+#define TAPE_REWIND		0x07
+#define TAPE_READ_BACKWARD	0x0c
+#define TAPE_WRITE_TAPEMARK	0x1f
+#define TAPE_MODE_SET		0xdb
+#define IPL_READ		0x02
+
+/* Linux's cio starts every program format 1, 64-bit IDAWs, 4K blocks. */
+static void orb_linux(union orb *orb, u64 cpa)
+{
+	orb_fmt1(orb, cpa);
+	orb->cmd.c64 = 1;
+	orb->cmd.pfch = 1;
+	orb->cmd.lpm = 0xff;
+}
+
+/* A format-2 IDAL at @at for @count bytes from @data, 4K blocks. */
+static void idal_4k(struct fake_guest *g, u64 at, u64 data, u32 count)
+{
+	u32 n = min_t(u32, count, SZ_4K - (data & (SZ_4K - 1)));
+
+	for (;;) {
+		idaw2(g, at, data);
+		count -= n;
+		if (!count)
+			return;
+		at += 8;
+		data = (data | (SZ_4K - 1)) + 1;
+		n = min_t(u32, count, SZ_4K);
+	}
+}
+
+/* dasd_eckd: define extent, locate record, two records read multi-track */
+static void b_eckd_read(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, WIN);
+	ccw1(g, PROG + 8, ECKD_LOCATE_RECORD, CCW_FLAG_CC, 16, WIN + 0x10);
+	ccw1(g, PROG + 16, ECKD_READ_MT, CCW_FLAG_CC | CCW_FLAG_IDA, 4096,
+	     WIN + 0x100);
+	idal_4k(g, WIN + 0x100, WIN + 0x1000, 4096);
+	ccw1(g, PROG + 24, ECKD_READ_MT, CCW_FLAG_IDA, 4096, WIN + 0x108);
+	idal_4k(g, WIN + 0x108, WIN + 0x2000, 4096);
+	orb_linux(orb, PROG);
+}
+
+/* dasd_eckd: prefix with read track data, prefix with write track data */
+static void b_eckd_track_data(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_PFX, CCW_FLAG_CC, 64, WIN + 0x40);
+	ccw1(g, PROG + 8, ECKD_READ_TRACK_DATA, CCW_FLAG_CC | CCW_FLAG_IDA,
+	     3 * 4096, WIN + 0x110);
+	idal_4k(g, WIN + 0x110, WIN + 0x3000, 3 * 4096);
+	ccw1(g, PROG + 16, ECKD_PFX, CCW_FLAG_CC, 64, WIN + 0x80);
+	ccw1(g, PROG + 24, ECKD_WRITE_TRACK_DATA, CCW_FLAG_IDA, 2 * 4096,
+	     WIN + 0x130);
+	idal_4k(g, WIN + 0x130, WIN + 0x6000, 2 * 4096);
+	orb_linux(orb, PROG);
+}
+
+/*
+ * dasd_eckd: one record read through a data chain of three IDALs (blocks
+ * smaller than a page, the last one across a page), then a multi-track
+ * count-key-data read across a page
+ */
+static void b_eckd_data_chain(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, WIN);
+	ccw1(g, PROG + 8, ECKD_LOCATE_RECORD, CCW_FLAG_CC, 16, WIN + 0x10);
+	ccw1(g, PROG + 16, ECKD_READ, CCW_FLAG_DC | CCW_FLAG_IDA, 512,
+	     WIN + 0x200);
+	idal_4k(g, WIN + 0x200, WIN + 0x8000, 512);
+	ccw1(g, PROG + 24, ECKD_READ, CCW_FLAG_DC | CCW_FLAG_IDA, 512,
+	     WIN + 0x208);
+	idal_4k(g, WIN + 0x208, WIN + 0x9200, 512);
+	ccw1(g, PROG + 32, ECKD_READ, CCW_FLAG_CC | CCW_FLAG_IDA, 1024,
+	     WIN + 0x210);
+	idal_4k(g, WIN + 0x210, WIN + 0xae00, 1024);
+	ccw1(g, PROG + 40, ECKD_READ_CKD_MT, CCW_FLAG_IDA, 4104, WIN + 0x220);
+	idal_4k(g, WIN + 0x220, WIN + 0xbff8, 4104);
+	orb_linux(orb, PROG);
+}
+
+/* dasd_eckd format: record zero and three count areas written */
+static void b_eckd_format(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, WIN);
+	ccw1(g, PROG + 8, ECKD_LOCATE_RECORD, CCW_FLAG_CC, 16, WIN + 0x10);
+	ccw1(g, PROG + 16, ECKD_WRITE_RECORD_ZERO, CCW_FLAG_CC, 8, WIN + 0xc0);
+	ccw1(g, PROG + 24, ECKD_WRITE_CKD, CCW_FLAG_CC, 8, WIN + 0xc8);
+	ccw1(g, PROG + 32, ECKD_WRITE_CKD, CCW_FLAG_CC, 8, WIN + 0xd0);
+	ccw1(g, PROG + 40, ECKD_WRITE_CKD, 0, 8, WIN + 0xd8);
+	orb_linux(orb, PROG);
+}
+
+/* dasd_eckd raw access: prefix, read track, twice */
+static void b_eckd_read_track(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_PFX, CCW_FLAG_CC, 64, WIN + 0x40);
+	ccw1(g, PROG + 8, ECKD_READ_TRACK,
+	     CCW_FLAG_CC | CCW_FLAG_SLI | CCW_FLAG_IDA, 4096, WIN + 0x300);
+	idal_4k(g, WIN + 0x300, WIN + 0xd000, 4096);
+	ccw1(g, PROG + 16, ECKD_READ_TRACK, CCW_FLAG_SLI | CCW_FLAG_IDA, 4096,
+	     WIN + 0x308);
+	idal_4k(g, WIN + 0x308, WIN + 0xe000, 4096);
+	orb_linux(orb, PROG);
+}
+
+/* dasd_fba: define extent, locate, two blocks read; a data-chained write */
+static void b_fba(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, WIN + 0xe0);
+	ccw1(g, PROG + 8, FBA_LOCATE, CCW_FLAG_CC, 8, WIN + 0xf0);
+	ccw1(g, PROG + 16, FBA_READ, CCW_FLAG_CC | CCW_FLAG_IDA, 512,
+	     WIN + 0x400);
+	idal_4k(g, WIN + 0x400, WIN + 0xf000, 512);
+	ccw1(g, PROG + 24, FBA_READ, CCW_FLAG_CC | CCW_FLAG_IDA, 512,
+	     WIN + 0x408);
+	idal_4k(g, WIN + 0x408, WIN + 0xf200, 512);
+	ccw1(g, PROG + 32, ECKD_DEFINE_EXTENT, CCW_FLAG_CC, 16, WIN + 0xe0);
+	ccw1(g, PROG + 40, FBA_LOCATE, CCW_FLAG_CC, 8, WIN + 0xf0);
+	ccw1(g, PROG + 48, FBA_WRITE, CCW_FLAG_DC, 512, WIN + 0x10000);
+	ccw1(g, PROG + 56, FBA_WRITE, 0, 512, WIN + 0x10200);
+	orb_linux(orb, PROG);
+}
+
+/* tape_34xx: mode set, read forward, read backward, write, tape mark */
+static void b_tape(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, TAPE_MODE_SET, CCW_FLAG_CC, 1, WIN + 0x20);
+	ccw1(g, PROG + 8, TAPE_READ_FORWARD,
+	     CCW_FLAG_CC | CCW_FLAG_SLI | CCW_FLAG_IDA, 8192, WIN + 0x500);
+	idal_4k(g, WIN + 0x500, WIN + 0x1000, 8192);
+	ccw1(g, PROG + 16, CCW_CMD_NOOP, CCW_FLAG_CC, 0, 0);
+	/* read backward: the IDAW gives the last byte of its block */
+	ccw1(g, PROG + 24, TAPE_READ_BACKWARD,
+	     CCW_FLAG_CC | CCW_FLAG_SLI | CCW_FLAG_IDA, 4096, WIN + 0x520);
+	idaw2(g, WIN + 0x520, WIN + 0x3fff);
+	ccw1(g, PROG + 32, TAPE_MODE_SET, CCW_FLAG_CC, 1, WIN + 0x20);
+	ccw1(g, PROG + 40, TAPE_WRITE, CCW_FLAG_CC | CCW_FLAG_IDA, 4096,
+	     WIN + 0x530);
+	idal_4k(g, WIN + 0x530, WIN + 0x4000, 4096);
+	ccw1(g, PROG + 48, TAPE_WRITE_TAPEMARK, CCW_FLAG_CC, 1, WIN + 0x28);
+	ccw1(g, PROG + 56, TAPE_REWIND, CCW_FLAG_CC, 0, 0);
+	ccw1(g, PROG + 64, CCW_CMD_NOOP, 0, 0, 0);
+	orb_linux(orb, PROG);
+}
+
+/*
+ * A search loop: seek, search ID equal, TIC back to the search; the READ
+ * is reached only when the search presents status modifier. The loop is
+ * in a second segment (the program starts with a TIC to it).
+ */
+static void b_search_back(struct fake_guest *g, union orb *orb)
+{
+	tic(g, PROG, PROG + 0x200);
+	ccw1(g, PROG + 0x200, ECKD_SEEK, CCW_FLAG_CC, 6, WIN + 0x30);
+	ccw1(g, PROG + 0x208, ECKD_SEARCH_ID_EQ, CCW_FLAG_CC, 5, WIN + 0x38);
+	tic(g, PROG + 0x210, PROG + 0x208);
+	ccw1(g, PROG + 0x218, ECKD_READ, CCW_FLAG_CC, 4096, WIN + 0x5000);
+	ccw1(g, PROG + 0x220, ECKD_READ, 0, 512, WIN + 0x6100);
+	orb_linux(orb, PROG);
+}
+
+/*
+ * The s390-ccw firmware's DASD IPL: format 0, prefetch off, 24-bit
+ * direct addresses; seek, search with a TIC back, read the IPL2 record
+ * (across 2K blocks), then read IPL records chained on.
+ */
+static void b_ipl(struct fake_guest *g, union orb *orb)
+{
+	ccw0(g, PROG, ECKD_SEEK, CCW_FLAG_CC, 6, WIN + 0x30);
+	ccw0(g, PROG + 8, ECKD_SEARCH_ID_EQ, CCW_FLAG_CC, 5, WIN + 0x38);
+	ccw0(g, PROG + 16, CCW_CMD_TIC, 0, 0, PROG + 8);
+	ccw0(g, PROG + 24, ECKD_READ, CCW_FLAG_CC | CCW_FLAG_SLI, 4096,
+	     WIN + 0x7000);
+	ccw0(g, PROG + 32, IPL_READ, CCW_FLAG_CC | CCW_FLAG_SLI, 24, WIN);
+	ccw0(g, PROG + 40, ECKD_READ, CCW_FLAG_SLI, 3000, WIN + 0x8700);
+	memset(orb, 0, sizeof(*orb));
+	orb->cmd.lpm = 0x80;
+	orb->cmd.cpa = u32_to_dma32(PROG);
+}
+
+/*
+ * @sm: the runs of the model, each a status-modifier pattern (bit n: the
+ * device presents status modifier at the n-th command it executes)
+ */
+struct shape_case {
+	const char *name;
+	void (*build)(struct fake_guest *g, union orb *orb);
+	unsigned int nsm;
+	u64 sm[4];
+};
+
+static const struct shape_case shape_cases[] = {
+	{ "dasd_eckd_read_multitrack", b_eckd_read, 1, { 0 } },
+	{ "dasd_eckd_prefix_track_data", b_eckd_track_data, 1, { 0 } },
+	{ "dasd_eckd_data_chain_idals", b_eckd_data_chain, 1, { 0 } },
+	{ "dasd_eckd_format", b_eckd_format, 1, { 0 } },
+	{ "dasd_eckd_read_track", b_eckd_read_track, 1, { 0 } },
+	{ "dasd_fba", b_fba, 1, { 0 } },
+	{ "tape_34xx", b_tape, 1, { 0 } },
+	{ "search_loop_tic_backwards", b_search_back, 3,
+	  { BIT_ULL(1), BIT_ULL(2), BIT_ULL(5) } },
+	{ "s390_ccw_ipl_format0_no_prefetch", b_ipl, 3,
+	  { BIT_ULL(1), BIT_ULL(3), BIT_ULL(6) } },
+};
+
+static void shape_case_desc(const struct shape_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(shape_cases, shape_cases, shape_case_desc);
+
+/*
+ * A real guest's program translates, and for every way the device can
+ * steer it (status modifier or not) the channel does with the host copy
+ * exactly what it would do with the guest's: the same CCWs and flags, the
+ * same bytes at the same guest addresses, the same CCW addresses, and it
+ * ends normally.
+ */
+static void cp_test_guest_shape(struct kunit *test)
+{
+	const struct shape_case *c = test->param_value;
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	union orb orb;
+	unsigned int i;
+	u32 pc;
+
+	c->build(g, &orb);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), g->pinned - g->unpinned);
+	for (i = 0; i < c->nsm; i++) {
+		g->sm = c->sm[i];
+		check_equivalent(g, cp, &orb, &pc);
+		KUNIT_EXPECT_EQ_MSG(test, pc, 0, "status modifier 0x%llx",
+				    c->sm[i]);
+	}
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
 /* ---- single tests ---- */
 
 static void cp_test_null(struct kunit *test)
@@ -1801,6 +2073,7 @@ static void cp_test_allocs(struct kunit *test)
 
 static struct kunit_case cp_test_cases[] = {
 	KUNIT_CASE_PARAM(cp_test_program, cp_cases_gen_params),
+	KUNIT_CASE_PARAM(cp_test_guest_shape, shape_cases_gen_params),
 	KUNIT_CASE(cp_test_null),
 	KUNIT_CASE(cp_test_overlaps),
 	KUNIT_CASE(cp_test_guest_cpa),
