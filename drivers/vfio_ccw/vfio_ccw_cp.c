@@ -19,13 +19,18 @@
  * translation instead of repeating it.
  *
  * A status-modifier skip makes the channel fetch the CCW 16 bytes behind a
- * command-chained CCW. The classic case is "SEARCH (CC), TIC *-8, READ":
- * when a TIC follows a command-chained CCW the segment goes on behind the
- * TIC. Those CCWs are only "optional": if one cannot be read, validated or
- * pinned, the segment is cut there and the channel finds a guard CCW
- * instead. Every host segment ends with two guard CCWs (command code 0, an
- * invalid command): a skip past the end of a segment gives the guest a
- * program check, never a fetch of unrelated host memory.
+ * command-chained CCW, as a new command, whatever the CCW in between is.
+ * The classic case is "SEARCH (CC), TIC *-8, READ": when the CCW behind a
+ * command-chained CCW ends the flow (a TIC, the end of the chain, a
+ * suspension, a CCW the channel rejects, which becomes a guard in its
+ * slot) the segment goes on behind it. Those CCWs are only "optional": if
+ * one cannot be read or validated, the segment is cut there and the
+ * channel finds a guard CCW instead. A CCW that the flow enters as a data
+ * chain's continuation and a skip as a new command is translated for both
+ * (its data pinned for both directions; a TIC carries both ways of entry
+ * on to its target). Every host segment ends with two guard CCWs (command
+ * code 0, an invalid command): a skip past the end of a segment gives the
+ * guest a program check, never a fetch of unrelated host memory.
  *
  * What the channel decides
  * ------------------------
@@ -47,8 +52,9 @@
  * check, like on the guest's own storage. What a transfer never reaches
  * (IDAWs behind the count, data of a command the program never gets to)
  * is not looked at. Only the driver's own limits (vfio_ccw_cp.h), a chain
- * that never ends and a CCW entered in two data chains are refused
- * (-EINVAL).
+ * that never ends, a CCW entered in two data chains, and a CCW that a data
+ * chain and a skip enter as a read backward and a forward transfer (or
+ * through a TIC into a CCW translated already) are refused (-EINVAL).
  *
  * Host CCWs are format 1, in GFP_DMA memory (below 2 GiB). A guest CCW
  * that addresses its data directly, within one page, does so on the host
@@ -236,6 +242,7 @@ struct cp_work {
 	unsigned int seg;
 	unsigned int idx;
 	u8 st;
+	bool alt;
 };
 
 /*
@@ -264,6 +271,8 @@ struct cp_scan {
 	u8 st;
 	u8 nidaw;
 	u8 nvalid;
+	bool guard;	/* a CCW the channel rejects: zeroed, a guard */
+	bool alt;	/* a TIC whose target a skip enters as a command too */
 };
 
 /*
@@ -646,13 +655,61 @@ static int cp_check_ccw(struct cp_build *b, const struct ccw1 *ccw, u8 cur)
 }
 
 /*
+ * May the CCW behind b->scan[@n - 1] be fetched as a new command by a
+ * skip? It may when b->scan[@n - 2] is a command that chains commands
+ * only: a status modifier at its end makes the channel skip
+ * b->scan[@n - 1] and fetch the next CCW, whatever b->scan[@n - 1] is.
+ */
+static bool cp_sm_skips_to(const struct cp_build *b, unsigned int n)
+{
+	const struct cp_scan *x;
+
+	if (n < 2)
+		return false;
+	x = &b->scan[n - 2];
+	return !(x->st & CP_ST_TIC) && !x->guard &&
+	       (x->ccw.flags & (CCW_FLAG_CC | CCW_FLAG_DC)) == CCW_FLAG_CC;
+}
+
+/*
+ * The state of @ccw, entered as a data-chain continuation with state @st
+ * (cp_check_ccw()) and, by a status-modifier skip, as a new command. The
+ * host copy must be right both ways: data pinned for both directions. A
+ * command the channel rejects is rejected in the host copy too; a TIC
+ * carries both ways of entry on to its target (*@tic_alt); a read
+ * backward and a forward transfer through one data address cannot be
+ * copied (-EINVAL).
+ */
+static int cp_merge_entry(struct cp_build *b, const struct ccw1 *ccw,
+			  int st, u8 cur, bool *tic_alt)
+{
+	const u8 dirs = CP_ST_IN | CP_ST_OUT | CP_ST_BACK;
+	int sc = cp_check_ccw(b, ccw, cur & CP_ST_OPT);
+
+	if (sc < 0)
+		return st;
+	if (st & CP_ST_TIC) {
+		*tic_alt = true;
+		return st;
+	}
+	if ((st & dirs) && (sc & dirs) &&
+	    (st & CP_ST_BACK) != (sc & CP_ST_BACK))
+		return -EINVAL;
+	return st | (sc & dirs);
+}
+
+/*
  * Read the chain segment at guest address @addr into b->scan, entered in
  * chaining state @cur (CP_ST_OPT: the whole segment is optional). Return the
  * number of CCWs read (0: the first one is a fault of the channel's) or
  * -errno. A CCW the channel rejects ends the segment: its guard takes its
- * place.
+ * place. Where a status modifier can skip the CCW that ends the flow (a
+ * TIC, the chain's end, a suspension, a CCW the channel rejects), the scan
+ * goes on behind it with optional CCWs; a CCW that the flow enters as a
+ * data-chain continuation and a skip as a new command gets both states
+ * (cp_merge_entry()).
  */
-static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
+static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur, bool alt0)
 {
 	unsigned int n = 0;
 	int ret;
@@ -660,6 +717,8 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 	for (;;) {
 		struct ccw1 *ccw;
 		bool opt = cur & CP_ST_OPT;
+		bool alt = n ? cp_sm_skips_to(b, n) : alt0;
+		bool guard = false, tic_alt = false;
 		u64 at = (u64)addr + n * CP_CCW_SIZE;
 		int st = 0;
 
@@ -676,16 +735,25 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 			ret = cp_read_ccw(b, at, ccw);
 		if (!ret) {
 			st = cp_check_ccw(b, ccw, cur);
+			if (st >= 0 && alt && (cur & CP_ST_DCIN))
+				st = cp_merge_entry(b, ccw, st, cur, &tic_alt);
 			if (st < 0)
 				ret = st;
 		}
 		if (!ret && (st & CP_ST_TIC) &&
 		    ++b->ntics > VFIO_CCW_CP_MAX_TICS)
 			ret = -EINVAL;
-		if (ret == -EFAULT && !opt) {
-			/* the guard here ends the program */
-			b->nends++;
-			break;
+		if (ret == -EFAULT) {
+			/* the guard here ends the program (on the main path) */
+			if (!opt)
+				b->nends++;
+			if (!cp_sm_skips_to(b, n + 1))
+				break;
+			/* a skip passes over it: a guard in its slot */
+			memset(ccw, 0, sizeof(*ccw));
+			guard = true;
+			ret = 0;
+			st = 0;
 		}
 		if (ret) {
 			if (opt)
@@ -694,28 +762,23 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur)
 		}
 		b->scan[n].st = st | (cur & CP_ST_OPT);
 		b->scan[n].nidaw = 0;
+		b->scan[n].guard = guard;
+		b->scan[n].alt = tic_alt;
 		n++;
 
-		if (st & CP_ST_TIC) {
-			const struct ccw1 *prev = n > 1 ? &b->scan[n - 2].ccw :
-							  NULL;
-
-			/* a skip behind "X (CC), TIC" fetches the next CCW */
-			if (!prev || cp_is_tic(prev) ||
-			    (prev->flags & (CCW_FLAG_CC | CCW_FLAG_DC)) !=
-			    CCW_FLAG_CC)
-				break;
-			cur = CP_ST_OPT;
+		if (!(st & CP_ST_TIC) && !guard &&
+		    !(ccw->flags & CCW_FLAG_SUSPEND) &&
+		    (ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC))) {
+			cur &= CP_ST_OPT;
+			if (ccw->flags & CCW_FLAG_DC)
+				cur |= CP_ST_DCIN | (st & (CP_ST_IN | CP_ST_OUT |
+							    CP_ST_BACK));
 			continue;
 		}
-		if (ccw->flags & CCW_FLAG_SUSPEND)
+		/* the flow ends here; a skip over this CCW fetches the next */
+		if (!cp_sm_skips_to(b, n))
 			break;
-		if (!(ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC)))
-			break;
-		cur &= CP_ST_OPT;
-		if (ccw->flags & CCW_FLAG_DC)
-			cur |= CP_ST_DCIN | (st & (CP_ST_IN | CP_ST_OUT |
-						    CP_ST_BACK));
+		cur = CP_ST_OPT;
 	}
 	return n;
 }
@@ -841,8 +904,30 @@ static int cp_pin_run(struct cp_build *b, u64 iova, unsigned int npage,
 }
 
 /*
+ * Pin the @n pages at @iova one by one for @prot; a page that cannot be
+ * pinned gets a NULL page (its IDAWs designate no storage). Return 0 or
+ * -ENOMEM.
+ */
+static int cp_pin_one_by_one(struct cp_build *b, const u64 *iova,
+			     unsigned int n, int prot, struct page **pages)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = cp_pin_run(b, iova[i], 1, prot, &pages[i]);
+		if (ret == -EFAULT)
+			pages[i] = NULL;
+		else if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
  * Pin the pages of @n IDAWs in runs of IOVA-contiguous pages and turn every
- * IDAW into a host physical address.
+ * IDAW into a host physical address, or CP_FAULT_ADDR where its page
+ * cannot be pinned.
  */
 static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
 			int prot)
@@ -868,11 +953,14 @@ static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
 		       iova[i + run] == iova[i] + run * PAGE_SIZE)
 			run++;
 		ret = cp_pin_run(b, iova[i], run, prot, &pages[i]);
+		if (ret == -EFAULT)
+			ret = cp_pin_one_by_one(b, &iova[i], run, prot, &pages[i]);
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < n; i++)
-		idaw[i] = page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
+		idaw[i] = !pages[map[i]] ? CP_FAULT_ADDR :
+			  page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
 	return 0;
 }
 
@@ -955,10 +1043,12 @@ static void cp_try_direct(struct ccw1 *ccw)
 
 /*
  * A run of pages that could not be pinned at once: pin them one by one; a
- * page that cannot be pinned (not mapped, read-only for a read) gets a
- * NULL page: its IDAWs designate no storage. Return 0 or -ENOMEM.
+ * page that cannot be pinned for writing is pinned for reading (its
+ * @prot then says so), and a page that cannot be pinned at all (not
+ * mapped) gets a NULL page: the IDAWs that need what the pin lacks
+ * designate no storage. Return 0 or -ENOMEM.
  */
-static int cp_pin_each(struct cp_build *b, const struct cp_page *pg,
+static int cp_pin_each(struct cp_build *b, struct cp_page *pg,
 		       unsigned int n, struct page **pages)
 {
 	unsigned int i;
@@ -966,6 +1056,11 @@ static int cp_pin_each(struct cp_build *b, const struct cp_page *pg,
 
 	for (i = 0; i < n; i++) {
 		ret = cp_pin_run(b, pg[i].iova, 1, pg[i].prot, &pages[i]);
+		if (ret == -EFAULT && (pg[i].prot & IOMMU_WRITE)) {
+			pg[i].prot = IOMMU_READ;
+			ret = cp_pin_run(b, pg[i].iova, 1, pg[i].prot,
+					 &pages[i]);
+		}
 		if (ret == -EFAULT)
 			pages[i] = NULL;
 		else if (ret)
@@ -1037,10 +1132,12 @@ static int cp_pin_pending(struct cp_build *b)
 			u64 a = dma64_to_u64(b->pend[i].idal[j]);
 
 			k = cp_page_find(pg, np, a & PAGE_MASK);
-			/* not pinnable: the channel faults here */
-			b->pend[i].idal[j] = u64_to_dma64(!pages[k] ?
-				CP_FAULT_ADDR :
-				page_to_phys(pages[k]) + (a & ~PAGE_MASK));
+			/* not pinned as needed: the channel faults here */
+			if (!pages[k] || (b->pend[i].prot & ~pg[k].prot))
+				a = CP_FAULT_ADDR;
+			else
+				a = page_to_phys(pages[k]) + (a & ~PAGE_MASK);
+			b->pend[i].idal[j] = u64_to_dma64(a);
 		}
 		if (b->pend[i].direct)
 			cp_try_direct(b->pend[i].direct);
@@ -1068,7 +1165,9 @@ static int cp_prep_ccw(struct cp_build *b, struct cp_scan *s,
 	if ((ccw->flags & CCW_FLAG_SUSPEND) || !ccw->count ||
 	    !(s->st & (CP_ST_IN | CP_ST_OUT)))
 		return 0;
-	if ((s->st & CP_ST_IN) && (ccw->flags & CCW_FLAG_SKIP))
+	/* skipped when read; a CCW also entered as a write is not */
+	if ((s->st & (CP_ST_IN | CP_ST_OUT)) == CP_ST_IN &&
+	    (ccw->flags & CCW_FLAG_SKIP))
 		return 0;
 	if (b->data + *data + ccw->count > VFIO_CCW_CP_MAX_DATA)
 		return -EINVAL;
@@ -1184,13 +1283,13 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 
 /*
  * Read and translate the segment at @addr entered in state @st. Return the
- * new segment's index, -ENOENT when an optional segment came out empty, or
+ * new segment's index (of a segment that may be empty: only its guard) or
  * -errno.
  *
  * The segment is read whole (cp_scan_seg()), then the IDAWs of all its CCWs
  * (cp_prep_ccw()), so that its block is allocated once, at its size.
  */
-static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
+static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 {
 	struct cp_gen *gen = b->gen;
 	bool inl;
@@ -1202,12 +1301,10 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 	u64 data = 0;
 	int n, ret;
 
-	n = cp_scan_seg(b, addr, st);
+	n = cp_scan_seg(b, addr, st, alt);
 	if (n < 0)
 		return n;
-	/* an empty segment: its guard, where the channel faults */
-	if (!n && (st & CP_ST_OPT))
-		return -ENOENT;
+	/* n == 0: an empty segment, its guard, where the channel faults */
 
 	for (m = 0; m < n; m++) {
 		/* sized once for one IDAW a CCW, cp_pin_pending()'s use too */
@@ -1286,6 +1383,7 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st)
 				.seg = gen->nsegs - 1,
 				.idx = i,
 				.st = seg->st[i] & (CP_ST_CHAIN | CP_ST_OPT),
+				.alt = b->scan[i].alt,
 			};
 		} else if ((ccw->flags & CCW_FLAG_SUSPEND) ||
 			   !(ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC))) {
@@ -1311,11 +1409,13 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 		if (((st | w->st) & CP_ST_DCIN) && !(st & CP_ST_TIC) &&
 		    (st & CP_ST_CHAIN) != (w->st & CP_ST_CHAIN))
 			ret = -EINVAL;		/* entered in two data chains */
+		else if (w->alt && !(st & CP_ST_TIC))
+			ret = -EINVAL;		/* and as a command, translated */
 		else
 			ret = 0;
 		target = &seg->host[idx];
 	} else {
-		ret = cp_add_seg(b, w->target, w->st);
+		ret = cp_add_seg(b, w->target, w->st, w->alt);
 		if (ret >= 0) {
 			seg = &gen->segs[ret];
 			idx = 0;
@@ -1330,7 +1430,7 @@ static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
 		return ret;
 	if (ret) {
 		if (!(w->st & CP_ST_OPT))
-			return ret == -ENOENT ? -EINVAL : ret;
+			return ret;
 		/* an optional TIC that leads nowhere: a guard */
 		memset(&gen->segs[w->seg].host[w->idx], 0, sizeof(*target));
 		return 0;
@@ -1380,7 +1480,7 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 	b.work = b.work_inl;
 	b.pend = b.pend_inl;
 
-	ret = cp_add_seg(&b, cpa, 0);
+	ret = cp_add_seg(&b, cpa, 0, false);
 	while (ret >= 0 && b.nwork) {
 		/* by value: linking pushes new work into the popped slot */
 		struct cp_work w = b.work[--b.nwork];
@@ -1695,9 +1795,16 @@ int vfio_ccw_cp_prepare_resume(struct vfio_ccw_cp *cp, u32 cpa)
 	for (i = 0; i < kept->nr; i++)
 		kept->st[i] = 0;
 	kept->st[idx] = CP_ST_REDIR;
+	/*
+	 * The channel refetches the slot as the guest's CCW there: when that
+	 * is a TIC (kept as the entry because it leads to a TIC), the slot
+	 * takes its place, so the channel rejects the TIC it leads to.
+	 */
 	kept->host[idx] = (struct ccw1) {
 		.cmd_code = CCW_CMD_TIC,
-		.cda = virt_to_dma32(new->entry),
+		.cda = new->entry == &new->segs[0].host[0] &&
+		       new->segs[0].nr && (new->segs[0].st[0] & CP_ST_TIC) ?
+		       new->entry->cda : virt_to_dma32(new->entry),
 	};
 
 	rcu_assign_pointer(cp->gen, new);

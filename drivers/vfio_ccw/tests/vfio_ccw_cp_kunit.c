@@ -105,6 +105,7 @@ static u64 fg_phys(struct fake_guest *g, u64 iova)
 struct fake_rec {
 	u32 magic;
 	int npage;
+	int prot;
 	u64 iova;
 };
 
@@ -135,6 +136,7 @@ static struct vfio_ccw_pin *fake_pin(void *ctx, u64 iova, int npage, int prot,
 		return ERR_PTR(-ENOMEM);
 	rec->magic = FAKE_REC_MAGIC;
 	rec->npage = npage;
+	rec->prot = prot;
 	rec->iova = iova;
 	for (i = 0; i < npage; i++) {
 		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
@@ -167,6 +169,8 @@ static void fake_unpin(void *ctx, struct vfio_ccw_pin *pin)
 			g->bad_unpin = true;
 		else
 			p->pins--;
+		if (p && (rec->prot & IOMMU_WRITE))
+			p->wpins--;
 	}
 	g->unpinned += rec->npage;
 	rec->magic = 0;
@@ -363,6 +367,33 @@ static u8 w_dir(u8 cmd)
 	return (cmd & 1) ? 2 : 0;
 }
 
+/*
+ * The host side of the model: the channel may only reach bytes of a page
+ * pinned for the program, for writing when it stores (@in).
+ */
+static void w_host_ok(struct fake_guest *g, u64 phys, u64 len, bool in)
+{
+	unsigned int i;
+
+	for (i = 0; i < FG_PAGES; i++) {
+		struct fake_page *p = &g->pg[i];
+		u64 at = page_to_phys(p->page);
+
+		if (phys < at || phys >= at + PAGE_SIZE)
+			continue;
+		KUNIT_EXPECT_LE_MSG(g->test, phys + len, at + PAGE_SIZE,
+				    "host transfer across a page");
+		KUNIT_EXPECT_GT_MSG(g->test, p->pins, 0,
+				    "host transfer into a page not pinned");
+		if (in)
+			KUNIT_EXPECT_GT_MSG(g->test, p->wpins, 0,
+					    "host store into a page pinned read-only");
+		return;
+	}
+	KUNIT_FAIL(g->test, "host transfer of %llu bytes at 0x%llx: no guest page",
+		   len, phys);
+}
+
 /* Can the channel reach guest byte @a (for a store if @in)? */
 static bool w_guest_ok(struct fake_guest *g, u64 a, bool in)
 {
@@ -526,10 +557,12 @@ static void w_run(struct fake_guest *g, struct w_trace *t, bool guest,
 					t->pc = true;
 					return;
 				}
-				if (guest)
+				if (guest) {
 					w_add_guest(g, r, lo, n);
-				else
+				} else {
+					w_host_ok(g, lo, n, in);
 					w_add(test, r, lo, n);
+				}
 				cur = back ? cur - n : cur + n;
 				cnt -= n;
 			}
@@ -641,6 +674,7 @@ struct cp_case {
 	void (*check)(struct kunit *test, struct fake_guest *g,
 		      struct vfio_ccw_cp *cp);
 	u32 pc;
+	u64 sm;		/* status modifiers of the model run (fake_guest.sm) */
 };
 
 static void b_one(struct fake_guest *g, union orb *orb)
@@ -1268,6 +1302,86 @@ static void b_bad_cmd(struct fake_guest *g, union orb *orb)
 	orb_fmt1(orb, PROG);
 }
 
+/*
+ * SEARCH (CC), WRITE (DC), READ: the READ continues the WRITE's data chain
+ * (data out of D3), or, when the search presents status modifier, is a
+ * command of its own that stores into D3. Both must be safe and right.
+ */
+static void b_sm_dc(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_DC, 16, D2);
+	ccw1(g, PROG + 16, CMD_READ, 0, 16, D3);
+	orb_fmt1(orb, PROG);
+}
+
+/*
+ * SEARCH (CC), WRITE (DC), TIC to a READ: the READ continues the data
+ * chain through the TIC, or is a command of its own after a skip
+ */
+static void b_sm_dc_tic(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_DC, 16, D2);
+	tic(g, PROG + 16, PROG + 0x100);
+	ccw1(g, PROG + 0x100, CMD_READ, 0, 16, D3);
+	orb_fmt1(orb, PROG);
+}
+
+/* SEARCH (CC), NOP (DC), READ BACKWARD: the skip makes it a command */
+static void b_sm_dc_back(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_DC, 4096, D2);
+	ccw1(g, PROG + 16, CMD_READ_BACK, 0, 4096, D3 + 0xfff);
+	orb_fmt1(orb, PROG);
+}
+
+/* SEARCH (CC), a CCW the channel rejects, READ: a skip passes over it */
+static void b_sm_bad(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	ccw1(g, PROG + 8, 0x00, 0, 1, D2);
+	ccw1(g, PROG + 16, CMD_READ, 0, 100, D3);
+	orb_fmt1(orb, PROG);
+}
+
+/* SEARCH (CC), WRITE (the chain ends), READ reached by a skip only */
+static void b_sm_end(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	ccw1(g, PROG + 8, CMD_WRITE, 0, 8, D2);
+	ccw1(g, PROG + 16, CMD_READ, 0, 100, D3);
+	orb_fmt1(orb, PROG);
+}
+
+/* SEARCH (CC), TIC to a NOP, TIC to unmapped memory (by a skip) */
+static void b_sm_tic_bad(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	tic(g, PROG + 8, PROG + 32);
+	tic(g, PROG + 16, NOMAP);
+	ccw1(g, PROG + 32, CCW_CMD_NOOP, 0, 1, 0);
+	orb_fmt1(orb, PROG);
+}
+
+/* SEARCH (CC), TIC back, READ into unmapped memory (by a skip) */
+static void b_sm_opt_nomap(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	tic(g, PROG + 8, PROG);
+	ccw1(g, PROG + 16, CMD_READ, 0, 16, NOMAP);
+	orb_fmt1(orb, PROG);
+}
+
+/* WRITE from a read-only page, then READ into it: only the READ faults */
+static void b_ro_shared(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, RO);
+	ccw1(g, PROG + 8, CMD_READ, 0, 16, RO + 0x800);
+	orb_fmt1(orb, PROG);
+}
+
 static const struct cp_case cp_cases[] = {
 	{ "one_ccw", b_one, 0, c_one },
 	{ "last_8_bytes_of_mapping", b_last8, 0, c_last8 },
@@ -1320,6 +1434,20 @@ static const struct cp_case cp_cases[] = {
 	{ "orb_extension", b_orbx, -EINVAL },
 	{ "mida_flag", b_midaw, 0, NULL, PROG },
 	{ "invalid_command", b_bad_cmd, 0, NULL, PROG },
+	{ "sm_skip_into_data_chain", b_sm_dc, 0, NULL, 0, BIT_ULL(0) },
+	{ "sm_skip_into_data_chain_main_path", b_sm_dc, 0 },
+	{ "sm_skip_into_data_chain_read_backward", b_sm_dc_back, 0, NULL, 0,
+	  BIT_ULL(0) },
+	{ "sm_skip_into_data_chain_tic", b_sm_dc_tic, 0, NULL, 0, BIT_ULL(0) },
+	{ "sm_skip_into_data_chain_tic_main_path", b_sm_dc_tic, 0 },
+	{ "sm_skip_over_invalid_ccw", b_sm_bad, 0, NULL, 0, BIT_ULL(0) },
+	{ "sm_skip_over_invalid_ccw_main_path", b_sm_bad, 0, NULL, PROG + 8 },
+	{ "sm_skip_over_chain_end", b_sm_end, 0, NULL, 0, BIT_ULL(0) },
+	{ "sm_optional_tic_to_unmapped", b_sm_tic_bad, 0, NULL, NOMAP,
+	  BIT_ULL(0) },
+	{ "sm_optional_ccw_data_unmapped", b_sm_opt_nomap, 0, NULL, PROG + 16,
+	  BIT_ULL(0) },
+	{ "read_only_page_write_then_read", b_ro_shared, 0, NULL, PROG + 8 },
 };
 
 static void cp_case_desc(const struct cp_case *c, char *desc)
@@ -1349,6 +1477,7 @@ static void cp_test_program(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, cp);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), g->pinned - g->unpinned);
 	KUNIT_EXPECT_LE(test, g->max_batch, VFIO_CCW_CP_PIN_BATCH);
+	g->sm = c->sm;
 	check_equivalent(g, cp, &orb, &pc);
 	KUNIT_EXPECT_EQ_MSG(test, pc, c->pc, "where the channel faults");
 	if (c->check)
@@ -1945,6 +2074,42 @@ static void cp_test_resume_tic(struct kunit *test)
 	expect_no_pins(test, g);
 }
 
+/*
+ * The guest replaces the suspended CCW by a TIC to a TIC: the channel
+ * refetches the slot, follows the first TIC and rejects the second, so the
+ * CCW address must map to the second TIC + 8.
+ */
+static void cp_test_resume_tic_to_tic(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *t;
+	union orb orb;
+
+	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
+	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
+	orb_fmt1(&orb, PROG);
+	orb.cmd.spnd = 1;
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+			0);
+	slot = find_suspended(test, host_entry(cp));
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+
+	tic(g, PROG + 8, PROG + 0x800);
+	tic(g, PROG + 0x800, PROG + 0x900);
+	ccw1(g, PROG + 0x900, CMD_READ, 0, 8, D3);
+	KUNIT_ASSERT_EQ(test,
+			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
+			0);
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, t->cmd_code, CCW_CMD_TIC);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			PROG + 0x808);
+
+	vfio_ccw_cp_free(cp);
+	expect_no_pins(test, g);
+}
+
 static void cp_test_resume_ambiguous(struct kunit *test)
 {
 	struct fake_guest *g = test->priv;
@@ -2082,6 +2247,7 @@ static struct kunit_case cp_test_cases[] = {
 	KUNIT_CASE(cp_test_resume_twice),
 	KUNIT_CASE(cp_test_resume_stale_cpa),
 	KUNIT_CASE(cp_test_resume_tic),
+	KUNIT_CASE(cp_test_resume_tic_to_tic),
 	KUNIT_CASE(cp_test_resume_ambiguous),
 	KUNIT_CASE(cp_test_allocs),
 	{}
