@@ -507,8 +507,15 @@ static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
 		return ret;
 	private->functions |= halt ? VFIO_CCW_FUNC_HALT : VFIO_CCW_FUNC_CLEAR;
 	atomic64_inc(halt ? &private->stats.halts : &private->stats.clears);
-	if (private->state == VFIO_CCW_STATE_CP_PROCESSING)
+	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
 		private->overtaken = true;
+		/*
+		 * The guest's start was accepted: on the channel it stays
+		 * indicated beside the halt (a clear resets both).
+		 */
+		if (halt)
+			private->functions |= VFIO_CCW_FUNC_START;
+	}
 	return 0;
 }
 
@@ -786,6 +793,10 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 		return;
 	}
 
+	/* a halt that overtook a start in translation: as SSCH, then HSCH */
+	if ((irb.scsw.cmd.fctl & SCSW_FCTL_HALT_FUNC) &&
+	    (private->functions & VFIO_CCW_FUNC_START))
+		irb.scsw.cmd.fctl |= SCSW_FCTL_START_FUNC;
 	vfio_ccw_irb_to_guest(private, &irb);
 	memcpy(private->io_region.irb_area, &irb, sizeof(irb));
 	private->irb = irb;

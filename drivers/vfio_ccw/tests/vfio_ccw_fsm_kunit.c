@@ -544,6 +544,10 @@ static void fsm_test_overtake(struct kunit *test, int (*hook)(struct
 		return;
 	/* exactly one final interrupt: that of the halt or clear */
 	deliver_final(ctx, fctl);
+	/* as on the channel: SSCH then HSCH gives start|halt, CSCH clear */
+	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
+			fctl == SCSW_FCTL_HALT_FUNC ?
+			fctl | SCSW_FCTL_START_FUNC : fctl);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->priv.stats.irq_final), 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
@@ -590,6 +594,36 @@ static void fsm_test_overtake_irq_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+}
+
+static int read_hook_halt_irq(struct vfio_ccw_private *private)
+{
+	int ret = vfio_ccw_fsm_halt(private);
+
+	deliver_final(to_ctx(private), SCSW_FCTL_HALT_FUNC);
+	return ret;
+}
+
+/* The halt's final interrupt first: it shows the start beside the halt. */
+static void fsm_test_overtake_halt_irq_first(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	ctx->on_read = read_hook_halt_irq;
+	ctx->on_read_at = 1;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
+			SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC);
+	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
+	/* a later halt of an idle subchannel shows the halt alone */
+	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_halt(&ctx->priv), 0);
+	deliver_final(ctx, SCSW_FCTL_HALT_FUNC);
+	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
+			SCSW_FCTL_HALT_FUNC);
 }
 
 /* A failed halt (cc 1) does not overtake: the start goes on. */
@@ -1456,6 +1490,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_overtake_halt),
 	KUNIT_CASE(fsm_test_overtake_cancel),
 	KUNIT_CASE(fsm_test_overtake_irq_first),
+	KUNIT_CASE(fsm_test_overtake_halt_irq_first),
 	KUNIT_CASE(fsm_test_failed_halt_no_overtake),
 	KUNIT_CASE(fsm_test_start_in_processing),
 	KUNIT_CASE(fsm_test_halt_clear_states),
