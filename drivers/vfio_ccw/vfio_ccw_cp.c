@@ -256,10 +256,14 @@ struct cp_pend {
 	struct ccw1 *direct;
 };
 
-/* One distinct guest page of a program and the access it needs. */
+/*
+ * One distinct guest page of a program and the access it needs; @ref is
+ * the pending IDAW it was made for, until the pages are made distinct.
+ */
 struct cp_page {
 	u64 iova;
 	int prot;
+	u32 ref;
 };
 
 /*
@@ -630,7 +634,8 @@ static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
  * bits (>= 0), or -EFAULT for a CCW the channel rejects when it fetches it.
  * A TIC's target is checked when it is fetched.
  */
-static int cp_check_ccw(struct cp_build *b, const struct ccw1 *ccw, u8 cur)
+static __always_inline int cp_check_ccw(struct cp_build *b,
+					const struct ccw1 *ccw, u8 cur)
 {
 	bool dcin = cur & CP_ST_DCIN;
 
@@ -997,23 +1002,6 @@ static void cp_page_sort(struct cp_page *pg, unsigned int n)
 	}
 }
 
-/* Index of the page @iova in the sorted, distinct @pg[0..@np). */
-static unsigned int cp_page_find(const struct cp_page *pg, unsigned int np,
-				 u64 iova)
-{
-	unsigned int lo = 0, hi = np;
-
-	while (hi - lo > 1) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (pg[mid].iova <= iova)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* Do the @count bytes at @a (ending there if @back) lie in one page? */
 static bool cp_one_page(u64 a, u32 count, bool back)
 {
@@ -1081,19 +1069,25 @@ static int cp_pin_pending(struct cp_build *b)
 	unsigned int total = b->npend_idaws, np, i, k, run;
 	struct cp_page *pg;
 	struct page **pages;
+	u32 *map;
 	int ret;
 
 	if (!total)
 		return 0;
-	/* b->idaw is free again: a page and its access, then its page */
+	/*
+	 * b->idaw is free again: a page, its access and its IDAW; then its
+	 * page; then, for each pending IDAW, the index of its distinct page
+	 */
 	BUILD_BUG_ON(sizeof(*pg) != 2 * sizeof(*b->idaw) ||
-		     sizeof(*pages) != sizeof(*b->idaw));
-	ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap, 3 * total,
-		      sizeof(*b->idaw), 0);
+		     sizeof(*pages) != sizeof(*b->idaw) ||
+		     2 * sizeof(*map) != sizeof(*b->idaw));
+	ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap,
+		      3 * total + DIV_ROUND_UP(total, 2), sizeof(*b->idaw), 0);
 	if (ret)
 		return ret;
 	pg = (struct cp_page *)b->idaw;
 	pages = (struct page **)(b->idaw + 2 * total);
+	map = (u32 *)(b->idaw + 3 * total);
 	for (i = 0, k = 0; i < b->npend; i++) {
 		unsigned int j;
 
@@ -1101,14 +1095,20 @@ static int cp_pin_pending(struct cp_build *b)
 			pg[k].iova = dma64_to_u64(b->pend[i].idal[j]) &
 				     PAGE_MASK;
 			pg[k].prot = b->pend[i].prot;
+			pg[k].ref = k;
 		}
 	}
 	cp_page_sort(pg, total);
+	/* distinct pages in place; each IDAW learns the index of its page */
+	map[pg[0].ref] = 0;
 	for (i = 1, np = 1; i < total; i++) {
+		u32 ref = pg[i].ref;
+
 		if (pg[i].iova == pg[np - 1].iova)
 			pg[np - 1].prot |= pg[i].prot;
 		else
 			pg[np++] = pg[i];
+		map[ref] = np - 1;
 	}
 
 	for (i = 0; i < np; i += run) {
@@ -1125,13 +1125,13 @@ static int cp_pin_pending(struct cp_build *b)
 			return ret;
 	}
 
-	for (i = 0; i < b->npend; i++) {
+	for (i = 0, run = 0; i < b->npend; i++) {
 		unsigned int j;
 
-		for (j = 0; j < b->pend[i].n; j++) {
+		for (j = 0; j < b->pend[i].n; j++, run++) {
 			u64 a = dma64_to_u64(b->pend[i].idal[j]);
 
-			k = cp_page_find(pg, np, a & PAGE_MASK);
+			k = map[run];
 			/* not pinned as needed: the channel faults here */
 			if (!pages[k] || (b->pend[i].prot & ~pg[k].prot))
 				a = CP_FAULT_ADDR;
@@ -1310,7 +1310,7 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 		/* sized once for one IDAW a CCW, cp_pin_pending()'s use too */
 		ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap,
 			      nidaws + VFIO_CCW_CP_MAX_IDAWS, sizeof(*b->idaw),
-			      3 * (b->npend_idaws + n) +
+			      4 * (b->npend_idaws + n) +
 			      VFIO_CCW_CP_MAX_IDAWS);
 		if (ret)
 			return ret;
