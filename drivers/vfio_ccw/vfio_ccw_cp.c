@@ -21,16 +21,19 @@
  * A status-modifier skip makes the channel fetch the CCW 16 bytes behind a
  * command-chained CCW, as a new command, whatever the CCW in between is.
  * The classic case is "SEARCH (CC), TIC *-8, READ": when the CCW behind a
- * command-chained CCW ends the flow (a TIC, the end of the chain, a
- * suspension, a CCW the channel rejects, which becomes a guard in its
- * slot) the segment goes on behind it. Those CCWs are only "optional": if
- * one cannot be read or validated, the segment is cut there and the
- * channel finds a guard CCW instead. A CCW that the flow enters as a data
- * chain's continuation and a skip as a new command is translated for both
- * (its data pinned for both directions; a TIC carries both ways of entry
- * on to its target). Every host segment ends with two guard CCWs (command
- * code 0, an invalid command): a skip past the end of a segment gives the
- * guest a program check, never a fetch of unrelated host memory.
+ * command-chained CCW is a TIC or a CCW the channel rejects (which
+ * becomes a guard in its slot), the segment goes on behind it. Not behind
+ * the chain's last CCW or a suspended one: what follows a program in
+ * memory is not the program's, and translating (pinning) it on the chance
+ * of a skip would cost every program; a skip there finds a guard. The
+ * CCWs behind are only "optional": if one cannot be read or validated, the
+ * segment is cut there and the channel finds a guard CCW instead. A CCW
+ * that the flow enters as a data chain's continuation and a skip as a new
+ * command is translated for both (its data pinned for both directions; a
+ * TIC carries both ways of entry on to its target). Every host segment
+ * ends with two guard CCWs (command code 0, an invalid command): a skip
+ * past the end of a segment gives the guest a program check, never a
+ * fetch of unrelated host memory.
  *
  * What the channel decides
  * ------------------------
@@ -519,10 +522,16 @@ static struct cp_seg *cp_find_guest(struct cp_gen *gen, u32 addr,
 		struct cp_seg *seg = &gen->segs[i];
 		u32 off = addr - seg->guest;
 
-		if (addr >= seg->guest && off / CP_CCW_SIZE < seg->nr &&
-		    !(off % CP_CCW_SIZE) && !(seg->st[off / CP_CCW_SIZE] &
-					       CP_ST_REDIR)) {
-			*idx = off / CP_CCW_SIZE;
+		unsigned int k = off / CP_CCW_SIZE;
+
+		/*
+		 * A guard slot (a CCW rejected as a command, zeroed) is no
+		 * translation: entered another way the CCW may be valid.
+		 */
+		if (addr >= seg->guest && k < seg->nr && !(off % CP_CCW_SIZE) &&
+		    !(seg->st[k] & CP_ST_REDIR) &&
+		    ((seg->st[k] & ~CP_ST_OPT) || seg->host[k].cmd_code)) {
+			*idx = k;
 			return seg;
 		}
 	}
@@ -659,6 +668,16 @@ static __always_inline int cp_check_ccw(struct cp_build *b,
 	return cp_cmd_dir(ccw->cmd_code);
 }
 
+/* Does @ccw, entered with state @st, move data? */
+static bool cp_moves_data(const struct ccw1 *ccw, int st)
+{
+	if (!ccw->count || (ccw->flags & CCW_FLAG_SUSPEND))
+		return false;
+	if (st & CP_ST_OUT)
+		return true;
+	return (st & CP_ST_IN) && !(ccw->flags & CCW_FLAG_SKIP);
+}
+
 /*
  * May the CCW behind b->scan[@n - 1] be fetched as a new command by a
  * skip? It may when b->scan[@n - 2] is a command that chains commands
@@ -697,6 +716,16 @@ static int cp_merge_entry(struct cp_build *b, const struct ccw1 *ccw,
 		*tic_alt = true;
 		return st;
 	}
+	/*
+	 * Without data chaining on, a way in that moves no data asks nothing
+	 * of the copy; with it, both directions go on down the chain.
+	 */
+	if (!(ccw->flags & CCW_FLAG_DC)) {
+		if (!cp_moves_data(ccw, sc))
+			return st;
+		if (!cp_moves_data(ccw, st))
+			return (st & ~dirs) | (sc & dirs);
+	}
 	if ((st & dirs) && (sc & dirs) &&
 	    (st & CP_ST_BACK) != (sc & CP_ST_BACK))
 		return -EINVAL;
@@ -709,8 +738,8 @@ static int cp_merge_entry(struct cp_build *b, const struct ccw1 *ccw,
  * number of CCWs read (0: the first one is a fault of the channel's) or
  * -errno. A CCW the channel rejects ends the segment: its guard takes its
  * place. Where a status modifier can skip the CCW that ends the flow (a
- * TIC, the chain's end, a suspension, a CCW the channel rejects), the scan
- * goes on behind it with optional CCWs; a CCW that the flow enters as a
+ * TIC, a CCW the channel rejects), the scan goes on behind it with
+ * optional CCWs; a CCW that the flow enters as a
  * data-chain continuation and a skip as a new command gets both states
  * (cp_merge_entry()).
  */
@@ -771,16 +800,22 @@ static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur, bool alt0)
 		b->scan[n].alt = tic_alt;
 		n++;
 
-		if (!(st & CP_ST_TIC) && !guard &&
-		    !(ccw->flags & CCW_FLAG_SUSPEND) &&
-		    (ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC))) {
+		if (!(st & CP_ST_TIC) && !guard) {
+			/*
+			 * Not behind the chain's end or a suspension: a skip
+			 * there is possible too, but what follows a program
+			 * is not its own (see "What the channel decides").
+			 */
+			if ((ccw->flags & CCW_FLAG_SUSPEND) ||
+			    !(ccw->flags & (CCW_FLAG_CC | CCW_FLAG_DC)))
+				break;
 			cur &= CP_ST_OPT;
 			if (ccw->flags & CCW_FLAG_DC)
 				cur |= CP_ST_DCIN | (st & (CP_ST_IN | CP_ST_OUT |
 							    CP_ST_BACK));
 			continue;
 		}
-		/* the flow ends here; a skip over this CCW fetches the next */
+		/* a TIC or a guard: a skip over it fetches the next CCW */
 		if (!cp_sm_skips_to(b, n))
 			break;
 		cur = CP_ST_OPT;
@@ -1228,7 +1263,9 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 	struct ccw1 *host = &seg->host[i];
 	unsigned int npins = b->gen->npins;
 	unsigned int n = s->nidaw, k;
-	int prot = (s->st & CP_ST_IN) ? IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
+	/* a skipped read stores nothing (the CCW may be a write too) */
+	int prot = (s->st & CP_ST_IN) && !(s->ccw.flags & CCW_FLAG_SKIP) ?
+		   IOMMU_READ | IOMMU_WRITE : IOMMU_READ;
 	bool direct = !(s->ccw.flags & CCW_FLAG_IDA) && s->nvalid == n &&
 		      cp_one_page(idaw[0], s->ccw.count, s->st & CP_ST_BACK);
 	dma64_t *idal;

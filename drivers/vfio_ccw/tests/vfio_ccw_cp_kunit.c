@@ -1346,12 +1346,68 @@ static void b_sm_bad(struct fake_guest *g, union orb *orb)
 	orb_fmt1(orb, PROG);
 }
 
-/* SEARCH (CC), WRITE (the chain ends), READ reached by a skip only */
+/*
+ * SEARCH (CC), WRITE (the chain ends), READ reached by a skip only: the
+ * driver does not translate behind the chain's end (what follows a
+ * program is not its own), so the skip finds a guard: an intended
+ * difference (vfio-ccw.rst, "Fidelity")
+ */
 static void b_sm_end(struct fake_guest *g, union orb *orb)
 {
 	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
 	ccw1(g, PROG + 8, CMD_WRITE, 0, 8, D2);
 	ccw1(g, PROG + 16, CMD_READ, 0, 100, D3);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_sm_end(struct kunit *test, struct fake_guest *g,
+		     struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	/* behind the end: a guard, and nothing of the READ pinned */
+	KUNIT_EXPECT_EQ(test, h[2].cmd_code, 0);
+	KUNIT_EXPECT_EQ(test, fg_pins(g, D3), 0);
+}
+
+/*
+ * NOP (CC), READ (DC), READ BACKWARD with count 0: the zero count moves
+ * nothing either way (the channel rejects it in the data chain), so the
+ * two ways in do not clash
+ */
+static void b_sm_dc_zero(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CMD_READ, CCW_FLAG_DC, 16, D1);
+	ccw1(g, PROG + 16, CMD_READ_BACK, 0, 0, D2);
+	orb_fmt1(orb, PROG);
+}
+
+/*
+ * A CCW rejected as a command after a NOP (CC) becomes a guard slot; a
+ * data chain that a TIC leads to it continues there (the command code of
+ * a continuation is ignored): it must get its own translation
+ */
+static void b_guard_slot_dc_tic(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	tic(g, PROG + 8, PROG + 0x300);
+	ccw1(g, PROG + 16, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 24, 0x00, 0, 16, D2);
+	ccw1(g, PROG + 0x300, CMD_READ, CCW_FLAG_DC, 10, D1);
+	tic(g, PROG + 0x308, PROG + 24);
+	orb_fmt1(orb, PROG);
+}
+
+/*
+ * NOP (CC), WRITE (DC), a skipped READ: the skip path stores nothing, so
+ * the continuation is pinned for reading and may lie in a read-only page
+ */
+static void b_sm_dc_skip_ro(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CCW_CMD_NOOP, CCW_FLAG_CC, 1, 0);
+	ccw1(g, PROG + 8, CMD_WRITE, CCW_FLAG_DC, 16, D1);
+	ccw1(g, PROG + 16, CMD_READ, CCW_FLAG_SKIP, 16, RO);
 	orb_fmt1(orb, PROG);
 }
 
@@ -1442,7 +1498,10 @@ static const struct cp_case cp_cases[] = {
 	{ "sm_skip_into_data_chain_tic_main_path", b_sm_dc_tic, 0 },
 	{ "sm_skip_over_invalid_ccw", b_sm_bad, 0, NULL, 0, BIT_ULL(0) },
 	{ "sm_skip_over_invalid_ccw_main_path", b_sm_bad, 0, NULL, PROG + 8 },
-	{ "sm_skip_over_chain_end", b_sm_end, 0, NULL, 0, BIT_ULL(0) },
+	{ "sm_skip_over_chain_end_finds_guard", b_sm_end, 0, c_sm_end },
+	{ "sm_dc_zero_count_no_clash", b_sm_dc_zero, 0, NULL, PROG + 16 },
+	{ "guard_slot_entered_by_data_chain_tic", b_guard_slot_dc_tic, 0 },
+	{ "sm_dc_skipped_read_in_read_only_page", b_sm_dc_skip_ro, 0 },
 	{ "sm_optional_tic_to_unmapped", b_sm_tic_bad, 0, NULL, NOMAP,
 	  BIT_ULL(0) },
 	{ "sm_optional_ccw_data_unmapped", b_sm_opt_nomap, 0, NULL, PROG + 16,
