@@ -1222,12 +1222,13 @@ static const char *intended_reason(const struct oracle *o,
 	      end_ccw(o, p, true) == end_ccw(o, p, false)))
 		return "QEMU defect: an IDAW off its block inside a transfer is not checked";
 	/*
-	 * A skipped read through IDAWs: QEMU fetches (and checks) them
+	 * A skipped read through IDAWs: QEMU fetches (and checks) its IDAL
 	 * though nothing is stored; the driver passes a skipped read no
 	 * data address to check.
 	 */
-	if (ends_in_pc(&o->nat) && !ends_in_pc(&o->vf) && end_ccw(o, p, true) &&
-	    (end_ccw(o, p, true)->flags & (F_SKIP | F_IDA)) == (F_SKIP | F_IDA))
+	if (ends_in_pc(&o->nat) && end_ccw(o, p, true) &&
+	    (end_ccw(o, p, true)->flags & (F_SKIP | F_IDA)) == (F_SKIP | F_IDA) &&
+	    (!ends_in_pc(&o->vf) || end_ccw(o, p, false) != end_ccw(o, p, true)))
 		return "QEMU checks the IDAWs of a skipped read";
 	/* the IDA restart also garbles what a command fetches, its status */
 	if ((o->diff == D_SCSW || o->diff == D_ESW) &&
