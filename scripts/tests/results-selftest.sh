@@ -49,6 +49,11 @@ verdict 1 "a skip of ours fails the run" \
 	--ref "$t/ref" --ours "$t/ours-skip" --xfail "$t/xfail"
 verdict 1 "a stale expected failure fails the run" \
 	--ref "$t/ours" --ours "$t/ours" --xfail "$t/xfail"
+echo "x:a.two known upstream defect (intermittent): sometimes" > "$t/xfail-int"
+verdict 0 "an intermittent expected failure may pass" \
+	--ref "$t/ours" --ours "$t/ours" --xfail "$t/xfail-int"
+verdict 0 "an intermittent expected failure may fail" \
+	--ref "$t/ref" --ours "$t/ours" --xfail "$t/xfail-int"
 mklog "$t/ours-missing" x "ok 1 a.one"
 verdict 1 "a test missing on ours fails the run" \
 	--ref "$t/ref" --ours "$t/ours-missing" --xfail "$t/xfail"
