@@ -95,12 +95,14 @@ stage harness-selftest "$TOP/scripts/tests/results-selftest.sh"
 stage uapi-layout "${CROSS_COMPILE}gcc" -fsyntax-only -I"$TOP/uapi" \
 	-D'__packed=__attribute__((packed))' \
 	-I"$kdir/../usr/include" "$TOP/scripts/tests/uapi-layout.c"
-# sparse builds in the tree, so it goes before the build; the rest of lint
-# only reads and runs beside the first guest boots.
+# sparse builds in the tree, so it goes before the build (the user
+# programs build beside it); the rest of lint only reads and runs beside
+# the first guest boots.
+par_begin
 stage lint-sparse "$TOP/scripts/lint.sh" sparse
-stage build make -C "$TOP" KDIR="$kdir" modules
 stage selftests-build "$TOP/scripts/selftests-build.sh"
-stage dkms "$TOP/scripts/dkms-check.sh"
+par_end
+stage build make -C "$TOP" KDIR="$kdir" modules
 
 tests=()
 for f in "$TOP"/selftests/vfio-ccw/vfio_ccw_*.c; do
@@ -116,6 +118,8 @@ list=$(IFS=,; echo "${tests[*]}")
 
 kunit=()
 par_begin
+# DKMS builds in a tree of its own, beside the first guest boots.
+stage dkms "$TOP/scripts/dkms-check.sh"
 if [ -f "$TOP/vfio_ccw_kunit.ko" ]; then
 	guest_stage kunit --driver ours --devices 1 --insmod vfio_ccw_kunit.ko \
 		--plan-line dmesg --timeout 300
