@@ -28,17 +28,17 @@ ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
 {
 	struct ccw_cmd_region region;
 
-	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+	if (!vfio_ccw_region_in(count, pos, sizeof(region)))
 		return -EINVAL;
 	scoped_guard(spinlock_irq, private->lock)
 		region = private->async_region;
-	if (copy_to_user(buf, (u8 *)&region + pos, count))
-		return -EFAULT;
-	return count;
+	return vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
 }
 
-static int vfio_ccw_async_do(struct vfio_ccw_private *private, u32 command)
+static int vfio_ccw_async_do(struct vfio_ccw_private *private, const void *req)
 {
+	u32 command = ((const struct ccw_cmd_region *)req)->command;
+
 	if (hweight32(command) != 1 || (command & ~VFIO_CCW_ASYNC_CMDS))
 		return -EINVAL;
 	switch (command) {
@@ -51,6 +51,16 @@ static int vfio_ccw_async_do(struct vfio_ccw_private *private, u32 command)
 	default:
 		return vfio_ccw_fsm_resume(private);
 	}
+}
+
+/* What the region shows of a request: its command, its result. */
+static void vfio_ccw_async_mirror(struct vfio_ccw_private *private,
+				  const void *req, int ret)
+{
+	if (req)
+		private->async_region.command =
+			((const struct ccw_cmd_region *)req)->command;
+	private->async_region.ret_code = ret;
 }
 
 /**
@@ -66,23 +76,8 @@ ssize_t vfio_ccw_async_write(struct vfio_ccw_private *private,
 			     const char __user *buf, size_t count, loff_t pos)
 {
 	struct ccw_cmd_region region;
-	bool copied = false;
-	int ret;
 
-	if (pos != 0 || count != sizeof(region)) {
-		ret = -EINVAL;
-	} else if (copy_from_user(&region, buf, sizeof(region))) {
-		ret = -EFAULT;
-	} else {
-		copied = true;
-		ret = vfio_ccw_async_do(private, region.command);
-	}
-
-	scoped_guard(spinlock_irq, private->lock) {
-		if (copied)
-			private->async_region.command = region.command;
-		private->async_region.ret_code = ret;
-	}
-	vfio_ccw_count_error(private, ret);
-	return ret ? ret : count;
+	return vfio_ccw_region_write(private, buf, count, pos, &region,
+				     sizeof(region), vfio_ccw_async_do,
+				     vfio_ccw_async_mirror);
 }

@@ -85,8 +85,9 @@ ssize_t vfio_ccw_crw_read(struct vfio_ccw_private *private, char __user *buf,
 {
 	struct ccw_crw_region region = {};
 	bool queued;
+	ssize_t ret;
 
-	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+	if (!vfio_ccw_region_in(count, pos, sizeof(region)))
 		return -EINVAL;
 	guard(mutex)(&private->crw_mutex);
 	scoped_guard(spinlock_irq, private->lock) {
@@ -94,8 +95,9 @@ ssize_t vfio_ccw_crw_read(struct vfio_ccw_private *private, char __user *buf,
 		if (queued)
 			region.crw = private->crw[private->crw_head];
 	}
-	if (copy_to_user(buf, (u8 *)&region + pos, count))
-		return -EFAULT;
+	ret = vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
+	if (ret < 0)
+		return ret;
 	scoped_guard(spinlock_irq, private->lock) {
 		/* a close in between flushed the queue: nothing to remove */
 		if (queued && pos == 0 && private->crw_count) {

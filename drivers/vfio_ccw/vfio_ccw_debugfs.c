@@ -1,23 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-ccw: counters in the vfio core's per-device debugfs directory
- * (<debugfs>/vfio/<device>/vfio_ccw_stats).
+ * vfio-ccw: the counters (requests refused, counted by errno, beside
+ * their names) and their file in the vfio core's per-device debugfs
+ * directory (<debugfs>/vfio/<device>/vfio_ccw_stats).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <kunit/visibility.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_trace.h"
 
-static const char * const vfio_ccw_err_names[VFIO_CCW_ERR_NR] = {
-	[VFIO_CCW_ERR_EINVAL] = "EINVAL",
-	[VFIO_CCW_ERR_EBUSY] = "EBUSY",
-	[VFIO_CCW_ERR_ENODEV] = "ENODEV",
-	[VFIO_CCW_ERR_EACCES] = "EACCES",
-	[VFIO_CCW_ERR_EOPNOTSUPP] = "EOPNOTSUPP",
-	[VFIO_CCW_ERR_EFAULT] = "EFAULT",
-	[VFIO_CCW_ERR_ENOMEM] = "ENOMEM",
-	[VFIO_CCW_ERR_OTHER] = "other",
+/* The errno of each bucket of vfio_ccw_stats.errors[] and its name. */
+static const struct {
+	int err;
+	const char *name;
+} vfio_ccw_errs[VFIO_CCW_ERR_NR] = {
+	[VFIO_CCW_ERR_EINVAL] = { -EINVAL, "EINVAL" },
+	[VFIO_CCW_ERR_EBUSY] = { -EBUSY, "EBUSY" },
+	[VFIO_CCW_ERR_ENODEV] = { -ENODEV, "ENODEV" },
+	[VFIO_CCW_ERR_EACCES] = { -EACCES, "EACCES" },
+	[VFIO_CCW_ERR_EOPNOTSUPP] = { -EOPNOTSUPP, "EOPNOTSUPP" },
+	[VFIO_CCW_ERR_EFAULT] = { -EFAULT, "EFAULT" },
+	[VFIO_CCW_ERR_ENOMEM] = { -ENOMEM, "ENOMEM" },
+	[VFIO_CCW_ERR_OTHER] = { 0, "other" },
 };
+
+/**
+ * vfio_ccw_count_error() - count a failed request by errno
+ * @private: the device
+ * @err: a negative errno (0 is ignored)
+ */
+void vfio_ccw_count_error(struct vfio_ccw_private *private, int err)
+{
+	enum vfio_ccw_err_idx idx;
+
+	if (!err)
+		return;
+	for (idx = 0; idx < VFIO_CCW_ERR_OTHER; idx++)
+		if (vfio_ccw_errs[idx].err == err)
+			break;
+	atomic64_inc(&private->stats.errors[idx]);
+	trace_vfio_ccw_request_err(private->schid, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_count_error);
 
 #define VFIO_CCW_STAT(f) { #f, offsetof(struct vfio_ccw_stats, f) }
 
@@ -51,7 +77,7 @@ static int vfio_ccw_stats_show(struct seq_file *m, void *unused)
 			   atomic64_read((atomic64_t *)((u8 *)s +
 					 vfio_ccw_stat_fields[i].offset)));
 	for (i = 0; i < VFIO_CCW_ERR_NR; i++)
-		seq_printf(m, "errors_%s %lld\n", vfio_ccw_err_names[i],
+		seq_printf(m, "errors_%s %lld\n", vfio_ccw_errs[i].name,
 			   atomic64_read(&s->errors[i]));
 	return 0;
 }

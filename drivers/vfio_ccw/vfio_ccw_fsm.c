@@ -172,71 +172,6 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
 
-/**
- * vfio_ccw_cc_to_errno() - map a condition code of an I/O instruction
- * @cc: condition code 0-3, or a negative errno from the hw ops
- *
- * Return: 0 for cc 0, -EBUSY for cc 1 (status pending) and 2 (busy),
- * -ENODEV for cc 3 (not operational), @cc itself when negative.
- */
-int vfio_ccw_cc_to_errno(int cc)
-{
-	switch (cc) {
-	case 0:
-		return 0;
-	case 1:
-	case 2:
-		return -EBUSY;
-	case 3:
-		return -ENODEV;
-	default:
-		return cc < 0 ? cc : -EIO;
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cc_to_errno);
-
-/**
- * vfio_ccw_count_error() - count a failed request by errno
- * @private: the device
- * @err: a negative errno (0 is ignored)
- */
-void vfio_ccw_count_error(struct vfio_ccw_private *private, int err)
-{
-	enum vfio_ccw_err_idx idx;
-
-	switch (err) {
-	case 0:
-		return;
-	case -EINVAL:
-		idx = VFIO_CCW_ERR_EINVAL;
-		break;
-	case -EBUSY:
-		idx = VFIO_CCW_ERR_EBUSY;
-		break;
-	case -ENODEV:
-		idx = VFIO_CCW_ERR_ENODEV;
-		break;
-	case -EACCES:
-		idx = VFIO_CCW_ERR_EACCES;
-		break;
-	case -EOPNOTSUPP:
-		idx = VFIO_CCW_ERR_EOPNOTSUPP;
-		break;
-	case -EFAULT:
-		idx = VFIO_CCW_ERR_EFAULT;
-		break;
-	case -ENOMEM:
-		idx = VFIO_CCW_ERR_ENOMEM;
-		break;
-	default:
-		idx = VFIO_CCW_ERR_OTHER;
-		break;
-	}
-	atomic64_inc(&private->stats.errors[idx]);
-	trace_vfio_ccw_request_err(private->schid, err);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_count_error);
-
 /*
  * Move the published program to the retire slot. The next request that
  * takes io_mutex frees it on its way (start, resume, reset, close); the
@@ -798,7 +733,6 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 	    (private->functions & VFIO_CCW_FUNC_START))
 		irb.scsw.cmd.fctl |= SCSW_FCTL_START_FUNC;
 	vfio_ccw_irb_to_guest(private, &irb);
-	memcpy(private->io_region.irb_area, &irb, sizeof(irb));
 	private->irb = irb;
 	private->irq_seq++;
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-ccw: production channel-subsystem ops, issued through cio.
+ * vfio-ccw: production channel-subsystem ops, issued through cio, and
+ * what their condition codes mean to a request (vfio_ccw_cc_to_errno()).
  */
 #include <linux/lockdep.h>
+#include <kunit/visibility.h>
 #include <asm/isc.h>
 
 #include "cio.h"
@@ -44,6 +46,29 @@ static int vfio_ccw_xsch_insn(struct subchannel_id schid)
 		     : "cc", "memory");
 	return cc;
 }
+
+/**
+ * vfio_ccw_cc_to_errno() - map a condition code of an I/O instruction
+ * @cc: condition code 0-3, or a negative errno from the hw ops
+ *
+ * Return: 0 for cc 0, -EBUSY for cc 1 (status pending) and 2 (busy),
+ * -ENODEV for cc 3 (not operational), @cc itself when negative.
+ */
+int vfio_ccw_cc_to_errno(int cc)
+{
+	switch (cc) {
+	case 0:
+		return 0;
+	case 1:
+	case 2:
+		return -EBUSY;
+	case 3:
+		return -ENODEV;
+	default:
+		return cc < 0 ? cc : -EIO;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cc_to_errno);
 
 static int vfio_ccw_hw_ssch(struct vfio_ccw_private *private, union orb *orb)
 {

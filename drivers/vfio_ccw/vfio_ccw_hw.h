@@ -45,5 +45,6 @@ extern const struct vfio_ccw_hw_ops vfio_ccw_hw_cio_ops;
 /* The css glue's own subchannel operations, outside any mdev. */
 int vfio_ccw_hw_sch_disable(struct subchannel *sch);
 int vfio_ccw_hw_sch_refresh(struct subchannel *sch);
+int vfio_ccw_cc_to_errno(int cc);
 
 #endif /* _VFIO_CCW_HW_H_ */

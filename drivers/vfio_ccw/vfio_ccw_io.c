@@ -26,18 +26,19 @@ ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
 {
 	struct ccw_io_region region;
 
-	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+	BUILD_BUG_ON(sizeof(private->irb) > sizeof(region.irb_area));
+	if (!vfio_ccw_region_in(count, pos, sizeof(region)))
 		return -EINVAL;
-	scoped_guard(spinlock_irq, private->lock)
+	scoped_guard(spinlock_irq, private->lock) {
 		region = private->io_region;
-	if (copy_to_user(buf, (u8 *)&region + pos, count))
-		return -EFAULT;
-	return count;
+		memcpy(region.irb_area, &private->irb, sizeof(private->irb));
+	}
+	return vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
 }
 
-static int vfio_ccw_io_do(struct vfio_ccw_private *private,
-			  const struct ccw_io_region *region)
+static int vfio_ccw_io_do(struct vfio_ccw_private *private, const void *req)
 {
+	const struct ccw_io_region *region = req;
 	const union scsw *scsw = (const union scsw *)region->scsw_area;
 	const union orb *orb = (const union orb *)region->orb_area;
 	u32 fctl = scsw->cmd.fctl;
@@ -49,6 +50,21 @@ static int vfio_ccw_io_do(struct vfio_ccw_private *private,
 	if (fctl & SCSW_FCTL_START_FUNC)
 		return vfio_ccw_fsm_start(private, orb);
 	return -EINVAL;
+}
+
+/* What the region shows of a request: its ORB, its SCSW, its result. */
+static void vfio_ccw_io_mirror(struct vfio_ccw_private *private,
+			       const void *req, int ret)
+{
+	const struct ccw_io_region *region = req;
+
+	if (region) {
+		memcpy(private->io_region.orb_area, region->orb_area,
+		       sizeof(region->orb_area));
+		memcpy(private->io_region.scsw_area, region->scsw_area,
+		       sizeof(region->scsw_area));
+	}
+	private->io_region.ret_code = ret;
 }
 
 /**
@@ -66,30 +82,8 @@ ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
 			  const char __user *buf, size_t count, loff_t pos)
 {
 	struct ccw_io_region region;
-	bool copied = false;
-	int ret;
 
-	if (pos != 0 || count != sizeof(region)) {
-		ret = -EINVAL;
-	} else if (copy_from_user(&region, buf, sizeof(region))) {
-		ret = -EFAULT;
-	} else {
-		copied = true;
-		ret = vfio_ccw_io_do(private, &region);
-	}
-
-	scoped_guard(spinlock_irq, private->lock) {
-		if (copied) {
-			memcpy(private->io_region.orb_area, region.orb_area,
-			       sizeof(region.orb_area));
-			memcpy(private->io_region.scsw_area, region.scsw_area,
-			       sizeof(region.scsw_area));
-		}
-		private->io_region.ret_code = ret;
-	}
-	if (ret) {
-		vfio_ccw_count_error(private, ret);
-		return ret;
-	}
-	return count;
+	return vfio_ccw_region_write(private, buf, count, pos, &region,
+				     sizeof(region), vfio_ccw_io_do,
+				     vfio_ccw_io_mirror);
 }

@@ -75,29 +75,13 @@ static void vfio_ccw_close_device(struct vfio_device *vdev)
 static ssize_t vfio_ccw_read(struct vfio_device *vdev, char __user *buf,
 			     size_t count, loff_t *ppos)
 {
-	struct vfio_ccw_private *private = to_private(vdev);
-	loff_t pos = *ppos & VFIO_CCW_OFFSET_MASK;
+	u64 index = VFIO_CCW_OFFSET_TO_INDEX(*ppos);
 	ssize_t ret;
 
-	switch (VFIO_CCW_OFFSET_TO_INDEX(*ppos)) {
-	case VFIO_CCW_IDX_IO:
-		ret = vfio_ccw_io_read(private, buf, count, pos);
-		break;
-	case VFIO_CCW_IDX_ASYNC:
-		ret = vfio_ccw_async_read(private, buf, count, pos);
-		break;
-	case VFIO_CCW_IDX_SCHIB:
-		ret = vfio_ccw_schib_read(private, buf, count, pos);
-		break;
-	case VFIO_CCW_IDX_CRW:
-		ret = vfio_ccw_crw_read(private, buf, count, pos);
-		break;
-	case VFIO_CCW_IDX_STATUS:
-		ret = vfio_ccw_status_read(private, buf, count, pos);
-		break;
-	default:
+	if (index >= VFIO_CCW_NUM_REGIONS)
 		return -EINVAL;
-	}
+	ret = vfio_ccw_regions[index].read(to_private(vdev), buf, count,
+					   *ppos & VFIO_CCW_OFFSET_MASK);
 	if (ret > 0)
 		*ppos += ret;
 	return ret;
@@ -107,20 +91,13 @@ static ssize_t vfio_ccw_write(struct vfio_device *vdev,
 			      const char __user *buf, size_t count,
 			      loff_t *ppos)
 {
-	struct vfio_ccw_private *private = to_private(vdev);
-	loff_t pos = *ppos & VFIO_CCW_OFFSET_MASK;
+	u64 index = VFIO_CCW_OFFSET_TO_INDEX(*ppos);
 	ssize_t ret;
 
-	switch (VFIO_CCW_OFFSET_TO_INDEX(*ppos)) {
-	case VFIO_CCW_IDX_IO:
-		ret = vfio_ccw_io_write(private, buf, count, pos);
-		break;
-	case VFIO_CCW_IDX_ASYNC:
-		ret = vfio_ccw_async_write(private, buf, count, pos);
-		break;
-	default:
+	if (index >= VFIO_CCW_NUM_REGIONS || !vfio_ccw_regions[index].write)
 		return -EINVAL;
-	}
+	ret = vfio_ccw_regions[index].write(to_private(vdev), buf, count,
+					    *ppos & VFIO_CCW_OFFSET_MASK);
 	if (ret > 0)
 		*ppos += ret;
 	return ret;
@@ -138,11 +115,8 @@ static void vfio_ccw_fill_cap(struct vfio_device_info_cap_ccw *cap)
 		cap->region_index[i] = VFIO_CCW_INDEX_NONE;
 	for (i = 0; i < VFIO_CCW_IRQ_SLOTS; i++)
 		cap->irq_index[i] = VFIO_CCW_INDEX_NONE;
-	cap->region_index[VFIO_CCW_REGION_IO] = VFIO_CCW_IDX_IO;
-	cap->region_index[VFIO_CCW_REGION_ASYNC] = VFIO_CCW_IDX_ASYNC;
-	cap->region_index[VFIO_CCW_REGION_SCHIB] = VFIO_CCW_IDX_SCHIB;
-	cap->region_index[VFIO_CCW_REGION_CRW] = VFIO_CCW_IDX_CRW;
-	cap->region_index[VFIO_CCW_REGION_STATUS] = VFIO_CCW_IDX_STATUS;
+	for (i = 0; i < VFIO_CCW_NUM_REGIONS; i++)
+		cap->region_index[vfio_ccw_regions[i].slot] = i;
 	cap->irq_index[VFIO_CCW_IRQ_IO] = VFIO_CCW_IO_IRQ_INDEX;
 	cap->irq_index[VFIO_CCW_IRQ_CRW] = VFIO_CCW_CRW_IRQ_INDEX;
 	cap->irq_index[VFIO_CCW_IRQ_REQ] = VFIO_CCW_REQ_IRQ_INDEX;
@@ -200,29 +174,6 @@ static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static const struct {
-	u32 size;
-	u32 flags;
-	u32 subtype;
-} vfio_ccw_regions[VFIO_CCW_NUM_REGIONS] = {
-	[VFIO_CCW_IDX_IO] = {
-		sizeof(struct ccw_io_region),
-		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE, 0 },
-	[VFIO_CCW_IDX_ASYNC] = {
-		sizeof(struct ccw_cmd_region),
-		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
-		VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD },
-	[VFIO_CCW_IDX_SCHIB] = {
-		sizeof(struct ccw_schib_region), VFIO_REGION_INFO_FLAG_READ,
-		VFIO_REGION_SUBTYPE_CCW_SCHIB },
-	[VFIO_CCW_IDX_CRW] = {
-		sizeof(struct ccw_crw_region), VFIO_REGION_INFO_FLAG_READ,
-		VFIO_REGION_SUBTYPE_CCW_CRW },
-	[VFIO_CCW_IDX_STATUS] = {
-		sizeof(struct ccw_status_region), VFIO_REGION_INFO_FLAG_READ,
-		VFIO_REGION_SUBTYPE_CCW_STATUS },
-};
-
 static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 					  struct vfio_region_info __user *arg)
 {
@@ -248,7 +199,7 @@ static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 	info.flags = vfio_ccw_regions[info.index].flags;
 	info.cap_offset = 0;
 
-	if (info.index != VFIO_CCW_IDX_IO) {
+	if (vfio_ccw_regions[info.index].subtype) {
 		cap_type.subtype = vfio_ccw_regions[info.index].subtype;
 		ret = vfio_info_add_capability(&caps, &cap_type.header,
 					       sizeof(cap_type));

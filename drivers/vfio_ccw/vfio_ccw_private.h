@@ -164,7 +164,8 @@ struct vfio_ccw_parent {
  *          still busy): never freed until a final interrupt comes; the
  *          device is not operational meanwhile
  * @intparm: interruption parameter of our ORBs (the subchannel's address)
- * @io_region: [lock] the I/O region as user space reads it
+ * @io_region: [lock] the I/O region's request areas and return code
+ *	(its IRB area is @irb, put in when it is read)
  * @async_region: [lock] the async region as user space reads it
  * @irb: [lock] the IRB of the latest interrupt (status snapshot)
  * @irq_seq: [lock] interrupts delivered since open
@@ -246,11 +247,51 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
 void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
 				u64 last);
-int vfio_ccw_cc_to_errno(int cc);
 #if IS_ENABLED(CONFIG_KUNIT)
 bool vfio_ccw_irq_is_final(const union scsw *scsw);
 #endif
-void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
+
+/* vfio_ccw_region.c: the table of regions and their two helpers */
+
+/**
+ * struct vfio_ccw_region - one region of the device, a row of
+ *	vfio_ccw_regions[] (indexed by VFIO_CCW_IDX_*)
+ * @size: its size in bytes
+ * @flags: VFIO_REGION_INFO_FLAG_READ and _WRITE
+ * @subtype: its VFIO_REGION_TYPE_CCW subtype; 0 for the I/O region, which
+ *	has no type capability (as upstream)
+ * @slot: its VFIO_CCW_REGION_* slot in the device-info capability
+ * @read: reads it
+ * @write: writes it, or NULL (read-only)
+ */
+struct vfio_ccw_region {
+	u32 size;
+	u32 flags;
+	u32 subtype;
+	u32 slot;
+	ssize_t (*read)(struct vfio_ccw_private *private, char __user *buf,
+			size_t count, loff_t pos);
+	ssize_t (*write)(struct vfio_ccw_private *private,
+			 const char __user *buf, size_t count, loff_t pos);
+};
+
+extern const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS];
+
+/* Do @count bytes at @pos lie in a region of @size bytes? */
+static inline bool vfio_ccw_region_in(size_t count, loff_t pos, size_t size)
+{
+	return pos >= 0 && pos < size && count <= size - pos;
+}
+
+ssize_t vfio_ccw_region_read(char __user *buf, size_t count, loff_t pos,
+			     const void *snap, size_t size);
+ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
+			      const char __user *buf, size_t count,
+			      loff_t pos, void *req, size_t size,
+			      int (*run)(struct vfio_ccw_private *private,
+					 const void *req),
+			      void (*mirror)(struct vfio_ccw_private *private,
+					     const void *req, int ret));
 
 /* vfio_ccw_io.c, vfio_ccw_async.c, vfio_ccw_status.c, ... : regions */
 ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
@@ -278,5 +319,6 @@ int vfio_ccw_chp_event_inject(u8 chpid, int event);
 
 /* vfio_ccw_debugfs.c */
 void vfio_ccw_debugfs_init(struct vfio_ccw_private *private);
+void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */

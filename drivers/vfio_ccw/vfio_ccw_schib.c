@@ -27,7 +27,7 @@ ssize_t vfio_ccw_schib_read(struct vfio_ccw_private *private,
 	int cc;
 
 	BUILD_BUG_ON(sizeof(schib) != SCHIB_AREA_SIZE);
-	if (pos < 0 || pos >= sizeof(schib) || count > sizeof(schib) - pos)
+	if (!vfio_ccw_region_in(count, pos, sizeof(schib)))
 		return -EINVAL;
 	scoped_guard(spinlock_irq, private->lock) {
 		if (private->state == VFIO_CCW_STATE_NOT_OPER)
@@ -36,7 +36,5 @@ ssize_t vfio_ccw_schib_read(struct vfio_ccw_private *private,
 	}
 	if (cc)
 		return -ENODEV;
-	if (copy_to_user(buf, (u8 *)&schib + pos, count))
-		return -EFAULT;
-	return count;
+	return vfio_ccw_region_read(buf, count, pos, &schib, sizeof(schib));
 }

@@ -30,7 +30,7 @@ ssize_t vfio_ccw_status_read(struct vfio_ccw_private *private,
 	struct schib schib;
 
 	BUILD_BUG_ON(sizeof(private->irb) > sizeof(region.irb_area));
-	if (pos < 0 || pos >= sizeof(region) || count > sizeof(region) - pos)
+	if (!vfio_ccw_region_in(count, pos, sizeof(region)))
 		return -EINVAL;
 	scoped_guard(spinlock_irq, private->lock) {
 		/* struct irb is 64 bytes, the area 96: the rest stays 0 */
@@ -50,7 +50,5 @@ ssize_t vfio_ccw_status_read(struct vfio_ccw_private *private,
 				region.functions |= VFIO_CCW_FUNC_SUSPENDED;
 		}
 	}
-	if (copy_to_user(buf, (u8 *)&region + pos, count))
-		return -EFAULT;
-	return count;
+	return vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
 }
