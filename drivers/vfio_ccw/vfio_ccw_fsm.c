@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-ccw: the state machine and the requests that drive it.
+ * vfio-ccw: the state machine (its table and its one transition
+ * function), the ownership of programs (retire, detach, park) and the
+ * device's lifecycle (open, close, reset, not operational). The requests
+ * and the interrupt are in vfio_ccw_func.c.
  *
  * Documentation/s390/vfio-ccw-locking.rst describes the states, the events,
  * the table below, the locks and the start/overtaking protocol.
@@ -115,16 +118,6 @@ const char *vfio_ccw_event_name(enum vfio_ccw_event event)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
 
-/* The body of vfio_ccw_fsm_next(), inlined on the hot paths. */
-static __always_inline int vfio_ccw_next_of(enum vfio_ccw_state state,
-					    enum vfio_ccw_event event)
-{
-	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
-			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
-		return -EINVAL;
-	return vfio_ccw_next[state][event];
-}
-
 /**
  * vfio_ccw_fsm_next() - look up an arc of the state machine
  * @state: the current state
@@ -135,25 +128,12 @@ static __always_inline int vfio_ccw_next_of(enum vfio_ccw_state state,
  */
 int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
 {
-	return vfio_ccw_next_of(state, event);
+	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
+			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
+		return -EINVAL;
+	return vfio_ccw_next[state][event];
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_next);
-
-/* The body of vfio_ccw_fsm_event_locked(), inlined on the hot paths. */
-static __always_inline int vfio_ccw_event(struct vfio_ccw_private *private,
-					  enum vfio_ccw_event event)
-{
-	enum vfio_ccw_state from = private->state;
-	int next;
-
-	lockdep_assert_held(private->lock);
-	next = vfio_ccw_next_of(from, event);
-	trace_vfio_ccw_fsm(private->schid, from, event, next);
-	if (next < 0)
-		return next;
-	private->state = next;
-	return 0;
-}
 
 /**
  * vfio_ccw_fsm_event_locked() - perform one transition
@@ -168,7 +148,16 @@ static __always_inline int vfio_ccw_event(struct vfio_ccw_private *private,
 int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 			      enum vfio_ccw_event event)
 {
-	return vfio_ccw_event(private, event);
+	enum vfio_ccw_state from = private->state;
+	int next;
+
+	lockdep_assert_held(private->lock);
+	next = vfio_ccw_fsm_next(from, event);
+	trace_vfio_ccw_fsm(private->schid, from, event, next);
+	if (next < 0)
+		return next;
+	private->state = next;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
 
@@ -179,7 +168,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
  * %VFIO_CCW_RETIRE_DELAY. The interrupt path thus wakes no thread: on a
  * busy device the work runs once per delay, not once per program.
  */
-static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
+void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
 	if (!private->cp)
@@ -200,7 +189,7 @@ static void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 }
 
 /* Free the retired program; caller holds io_mutex, not lock. */
-static void vfio_ccw_free_retired(struct vfio_ccw_private *private)
+void vfio_ccw_free_retired(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_cp *cp;
 
@@ -320,443 +309,6 @@ void vfio_ccw_private_cleanup(struct vfio_ccw_private *private)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_private_cleanup);
 
-/* Issue the translated start, or drop it; see the start protocol. */
-static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
-				       struct vfio_ccw_cp **cpp, int ret)
-{
-	union orb orb;
-	int err;
-
-	lockdep_assert_held(private->lock);
-	/* dma_unmap revokes under this lock: now or never */
-	if (!vfio_ccw_pins_xlate_end(&private->pins) && !ret)
-		ret = -EFAULT;
-	switch (private->state) {
-	case VFIO_CCW_STATE_CP_PROCESSING:
-		break;
-	case VFIO_CCW_STATE_NOT_OPER:
-	case VFIO_CCW_STATE_STANDBY:
-		return -ENODEV;
-	default:
-		/* A reset dropped this start while it waited for io_mutex. */
-		return -EBUSY;
-	}
-	if (private->overtaken) {
-		atomic64_inc(&private->stats.overtakes);
-		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
-		return 0;
-	}
-	if (ret) {
-		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
-		return ret;
-	}
-
-	vfio_ccw_cp_build_orb(*cpp, private->intparm, &orb);
-	err = private->hw->ssch(private, &orb);
-	if (err) {
-		err = vfio_ccw_cc_to_errno(err);
-		vfio_ccw_event(private, VFIO_CCW_EVENT_START_DROP);
-		return err;
-	}
-	private->cp = *cpp;
-	private->cp_seq = private->xlate_seq;
-	*cpp = NULL;
-	private->functions = VFIO_CCW_FUNC_START;
-	atomic64_inc(&private->stats.starts);
-	return vfio_ccw_event(private, VFIO_CCW_EVENT_START_OK);
-}
-
-/**
- * vfio_ccw_fsm_start() - perform a start request
- * @private: the device
- * @orb: the guest's ORB (guest addresses)
- *
- * Enters CP_PROCESSING (a second start fails with -EBUSY at once), then
- * translates the program with @private->io_mutex held and issues SSCH
- * unless a halt, clear or cancel overtook it meanwhile. May sleep.
- *
- * Return: 0 (issued, or overtaken), -EBUSY (a start exists, cc 1/2),
- * -ENODEV (cc 3, not operational, not open), -EACCES (no path), or an
- * errno of translation (-EINVAL, -EOPNOTSUPP, -EFAULT, -ENOMEM).
- */
-int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
-{
-	struct vfio_ccw_cp *cp = NULL;
-	u64 seq;
-	int ret;
-
-	/* Refuse a second start at once, without waiting for io_mutex. */
-	scoped_guard(spinlock_irq, private->lock) {
-		ret = vfio_ccw_event(private, VFIO_CCW_EVENT_START);
-		if (ret)
-			return ret;
-		private->overtaken = false;
-		seq = ++private->xlate_seq;
-	}
-	guard(mutex)(&private->io_mutex);
-	/*
-	 * Free the program that ended before this start (see retire).
-	 * A reset that held io_mutex dropped this start; a later start may
-	 * own CP_PROCESSING now (it has another number): leave it alone.
-	 */
-	scoped_guard(spinlock_irq, private->lock) {
-		cp = private->retired;
-		private->retired = NULL;
-		if (private->state == VFIO_CCW_STATE_NOT_OPER ||
-		    private->state == VFIO_CCW_STATE_STANDBY)
-			ret = -ENODEV;
-		else if (private->xlate_seq != seq ||
-			 private->state != VFIO_CCW_STATE_CP_PROCESSING)
-			ret = -EBUSY;
-		else
-			vfio_ccw_pins_xlate_begin(&private->pins, seq);
-	}
-	vfio_ccw_cp_free(cp);
-	cp = NULL;
-	if (ret)
-		return ret;
-
-	ret = vfio_ccw_cp_translate(&vfio_ccw_pin_dma_ops, &private->pins, orb,
-				    &cp);
-
-	scoped_guard(spinlock_irq, private->lock)
-		ret = vfio_ccw_start_issue_locked(private, &cp, ret);
-	vfio_ccw_cp_free(cp);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
-
-static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
-				      enum vfio_ccw_event event)
-{
-	bool halt = event == VFIO_CCW_EVENT_HALT;
-	int ret;
-
-	lockdep_assert_held(private->lock);
-	ret = vfio_ccw_event(private, event);
-	if (ret)
-		return ret;
-	ret = vfio_ccw_cc_to_errno(halt ? private->hw->hsch(private) :
-				   private->hw->csch(private));
-	if (ret)
-		return ret;
-	private->functions |= halt ? VFIO_CCW_FUNC_HALT : VFIO_CCW_FUNC_CLEAR;
-	atomic64_inc(halt ? &private->stats.halts : &private->stats.clears);
-	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
-		private->overtaken = true;
-		/*
-		 * The guest's start was accepted: on the channel it stays
-		 * indicated beside the halt (a clear resets both).
-		 */
-		if (halt)
-			private->functions |= VFIO_CCW_FUNC_START;
-	}
-	return 0;
-}
-
-/*
- * The one clear: raise CLEAR, issue CLEAR SUBCHANNEL and account for it.
- * Used by the clear request, close and reset, dma_unmap and channel-path
- * events.
- */
-static int vfio_ccw_clear_locked(struct vfio_ccw_private *private)
-{
-	return vfio_ccw_halt_clear_locked(private, VFIO_CCW_EVENT_CLEAR);
-}
-
-static int vfio_ccw_halt_clear(struct vfio_ccw_private *private,
-			       enum vfio_ccw_event event)
-{
-	guard(spinlock_irq)(private->lock);
-	return vfio_ccw_halt_clear_locked(private, event);
-}
-
-/**
- * vfio_ccw_fsm_clear_locked() - clear what runs, from atomic context
- * @private: the device
- *
- * Used by channel-path events, with &vfio_ccw_private.lock held. Does
- * nothing when no function is in progress.
- *
- * Return: 0, or the errno of vfio_ccw_fsm_clear().
- */
-int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
-{
-	lockdep_assert_held(private->lock);
-	if (!private->cp && !private->functions)
-		return 0;
-	return vfio_ccw_clear_locked(private);
-}
-
-/**
- * vfio_ccw_fsm_halt() - perform a halt request
- * @private: the device
- *
- * Never waits for a translation: in CP_PROCESSING the halt is issued on the
- * idle subchannel and overtakes the start.
- *
- * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
- */
-int vfio_ccw_fsm_halt(struct vfio_ccw_private *private)
-{
-	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_HALT);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_halt);
-
-/**
- * vfio_ccw_fsm_clear() - perform a clear request
- * @private: the device
- *
- * As vfio_ccw_fsm_halt(), with CLEAR SUBCHANNEL.
- *
- * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
- */
-int vfio_ccw_fsm_clear(struct vfio_ccw_private *private)
-{
-	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_CLEAR);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_clear);
-
-/**
- * vfio_ccw_fsm_cancel() - perform a cancel (XSCH) request
- * @private: the device
- *
- * In CP_PROCESSING the start is overtaken without an instruction and
- * without interrupt. Otherwise XSCH is issued; cc 0 in CP_PENDING ends the
- * start without interrupt and retires its program.
- *
- * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
- */
-int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
-{
-	int ret;
-
-	guard(spinlock_irq)(private->lock);
-	ret = vfio_ccw_event(private, VFIO_CCW_EVENT_CANCEL);
-	if (ret)
-		return ret;
-	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
-		private->overtaken = true;
-		atomic64_inc(&private->stats.xsch);
-		return 0;
-	}
-	ret = vfio_ccw_cc_to_errno(private->hw->xsch(private));
-	if (ret)
-		return ret;
-	atomic64_inc(&private->stats.xsch);
-	if (private->state == VFIO_CCW_STATE_CP_PENDING) {
-		vfio_ccw_retire_locked(private);
-		private->functions = 0;
-		vfio_ccw_event(private, VFIO_CCW_EVENT_DETACH);
-		wake_up(&private->wait);
-	}
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_cancel);
-
-/**
- * vfio_ccw_fsm_resume() - perform a resume (RSCH) request
- * @private: the device
- *
- * Only a suspended start can be resumed. The program is re-read from the
- * suspension point (vfio_ccw_cp_prepare_resume()) before RSCH. May sleep.
- *
- * When the program's memory is gone (-EFAULT), the program is cleared: its
- * final interrupt ends it and releases its pages.
- *
- * Return: 0, -EBUSY (nothing suspended, cc 1/2), -ENODEV (cc 3, not
- * operational, not open), or an errno of the re-translation.
- */
-int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
-{
-	struct vfio_ccw_cp *cp;
-	struct schib schib;
-	u64 cp_seq;
-	bool ok;
-	int ret;
-
-	guard(mutex)(&private->io_mutex);
-	vfio_ccw_free_retired(private);
-	scoped_guard(spinlock_irq, private->lock) {
-		ret = vfio_ccw_event(private, VFIO_CCW_EVENT_RESUME);
-		if (ret)
-			return ret;
-		if (private->hw->stsch(private, &schib))
-			return -ENODEV;
-		if (!(schib.scsw.cmd.actl & SCSW_ACTL_SUSPENDED))
-			return -EBUSY;
-		cp = private->cp;
-		cp_seq = private->cp_seq;
-		private->resuming = true;
-		vfio_ccw_pins_xlate_begin(&private->pins,
-					  ++private->xlate_seq);
-	}
-
-	/* io_mutex keeps @cp alive even if an interrupt retires it now. */
-	ret = vfio_ccw_cp_prepare_resume(cp, dma32_to_u32(schib.scsw.cmd.cpa));
-
-	guard(spinlock_irq)(private->lock);
-	private->resuming = false;
-	ok = vfio_ccw_pins_xlate_end(&private->pins);
-	if (private->state != VFIO_CCW_STATE_CP_PENDING ||
-	    private->cp_seq != cp_seq)
-		return ret ?: -EBUSY;
-	if (!ret && !ok)
-		ret = -EFAULT;
-	if (ret == -EFAULT) {
-		/*
-		 * The program's memory is gone (unmapped, or being unmapped):
-		 * it can never be resumed. Clear it, so that its final
-		 * interrupt retires it and its pins go (vfio type1 does not
-		 * call dma_unmap for a range without pins, such as CCWs).
-		 */
-		vfio_ccw_clear_locked(private);
-	}
-	if (ret)
-		return ret;
-	ret = vfio_ccw_cc_to_errno(private->hw->rsch(private));
-	if (ret)
-		return ret;
-	/* The channel left the suspension slot: it is no suspension point. */
-	vfio_ccw_cp_resumed(cp);
-	private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
-	atomic64_inc(&private->stats.resumes);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_resume);
-
-/* The body of vfio_ccw_irq_is_final(), inlined in the interrupt path. */
-static __always_inline bool vfio_ccw_final(const union scsw *scsw)
-{
-	u32 stctl = scsw->cmd.stctl;
-
-	if (!scsw->cmd.fctl || !(stctl & SCSW_STCTL_STATUS_PEND) ||
-	    (stctl & SCSW_STCTL_INTER_STATUS))
-		return false;
-	if (stctl & SCSW_STCTL_SEC_STATUS)
-		return true;
-	if (!(stctl & SCSW_STCTL_PRIM_STATUS))
-		return true;
-	return !(scsw->cmd.actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT |
-				   SCSW_ACTL_SUSPENDED));
-}
-
-/**
- * vfio_ccw_irq_is_final() - does this interrupt end the function?
- * @scsw: the SCSW stored by TEST SUBCHANNEL
- *
- * The subchannel becomes idle when TSCH clears a status-pending condition
- * that is not intermediate and either carries secondary status, or no
- * primary status (status pending alone, or with alert status: the end of
- * a halt or clear), or primary status with neither subchannel nor device
- * active nor suspended. Unsolicited status (no function) is never final.
- *
- * Return: true if the start, halt or clear function has ended.
- */
-VISIBLE_IF_KUNIT bool vfio_ccw_irq_is_final(const union scsw *scsw)
-{
-	return vfio_ccw_final(scsw);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_irq_is_final);
-
-/*
- * Every address in the IRB that user space sees is a guest address or 0.
- * The channel stores addresses of what it runs, our host copies: the SCSW
- * CCW address and, in a format-0 ESW, the secondary-CCW address map back
- * through the program (0 when outside it, and then not valid); the
- * failing-storage address may be any host address of the program (a data
- * page, an IDAW, a CCW) and is withdrawn. Only a solicited interrupt's
- * addresses can be ours at all.
- */
-static void vfio_ccw_irb_to_guest(struct vfio_ccw_private *private,
-				  struct irb *irb)
-{
-	const struct vfio_ccw_cp *cp = irb->scsw.cmd.fctl ? private->cp : NULL;
-	struct esw0 *esw = &irb->esw.esw0;
-	u32 cpa;
-
-	cpa = vfio_ccw_cp_guest_cpa(cp, dma32_to_u32(irb->scsw.cmd.cpa));
-	irb->scsw.cmd.cpa = u32_to_dma32(cpa);
-	if (!irb->scsw.cmd.eswf)
-		return;
-	esw->erw.fsavf = 0;
-	esw->faddr[0] = 0;
-	esw->faddr[1] = 0;
-	cpa = esw->erw.scavf ? vfio_ccw_cp_guest_cpa(cp,
-						     dma32_to_u32(esw->saddr)) : 0;
-	esw->saddr = u32_to_dma32(cpa);
-	if (!cpa)
-		esw->erw.scavf = 0;
-}
-
-/**
- * vfio_ccw_fsm_irq_locked() - handle an I/O interrupt of the subchannel
- * @private: the device
- * @hirb: the IRB stored by TEST SUBCHANNEL (host addresses)
- *
- * Caller holds &vfio_ccw_private.lock (the cio interrupt handler does).
- * Never sleeps. Stores the IRB (guest CCW address) and bumps irq_seq; a
- * final interrupt in CP_PENDING retires the program; the I/O eventfd is
- * signalled last.
- */
-void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
-			     const struct irb *hirb)
-{
-	struct irb irb = *hirb;
-	u32 fctl, actl, stctl;
-	bool final;
-
-	lockdep_assert_held(private->lock);
-	fctl = irb.scsw.cmd.fctl;
-	actl = irb.scsw.cmd.actl;
-	stctl = irb.scsw.cmd.stctl;
-	final = vfio_ccw_final(&irb.scsw);
-	trace_vfio_ccw_irq(private->schid, fctl, actl, stctl, final);
-
-	if (final && private->parked && !private->retired) {
-		/* At last the proof that the channel is done with it. */
-		private->retired = private->parked;
-		private->parked = NULL;
-		schedule_delayed_work(&private->retire_work, 0);
-	}
-	if (private->state == VFIO_CCW_STATE_STANDBY ||
-	    private->state == VFIO_CCW_STATE_NOT_OPER) {
-		/* Not open: accepted and ignored. */
-		vfio_ccw_event(private, final ?
-					  VFIO_CCW_EVENT_IRQ_FINAL :
-					  VFIO_CCW_EVENT_IRQ_OTHER);
-		return;
-	}
-
-	/* a halt that overtook a start in translation: as SSCH, then HSCH */
-	if ((irb.scsw.cmd.fctl & SCSW_FCTL_HALT_FUNC) &&
-	    (private->functions & VFIO_CCW_FUNC_START))
-		irb.scsw.cmd.fctl |= SCSW_FCTL_START_FUNC;
-	vfio_ccw_irb_to_guest(private, &irb);
-	private->irb = irb;
-	private->irq_seq++;
-
-	if (final) {
-		private->functions = 0;
-		atomic64_inc(&private->stats.irq_final);
-		if (private->state == VFIO_CCW_STATE_CP_PENDING)
-			vfio_ccw_retire_locked(private);
-		vfio_ccw_event(private, VFIO_CCW_EVENT_IRQ_FINAL);
-		wake_up(&private->wait);
-	} else {
-		private->functions &= ~VFIO_CCW_FUNC_SUSPENDED;
-		if (fctl && (actl & SCSW_ACTL_SUSPENDED))
-			private->functions |= VFIO_CCW_FUNC_SUSPENDED;
-		atomic64_inc(fctl ? &private->stats.irq_intermediate :
-			     &private->stats.irq_unsolicited);
-		vfio_ccw_event(private, VFIO_CCW_EVENT_IRQ_OTHER);
-	}
-
-	if (private->io_trigger)
-		eventfd_signal(private->io_trigger);
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_irq_locked);
-
 static bool vfio_ccw_quiet(struct vfio_ccw_private *private)
 {
 	guard(spinlock_irq)(private->lock);
@@ -774,7 +326,7 @@ static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
 	p->cp = NULL;
 	p->cp_seq = 0;
 	p->functions = 0;
-	vfio_ccw_event(p, VFIO_CCW_EVENT_DETACH);
+	vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_DETACH);
 	wake_up(&p->wait);
 	return cp;
 }
@@ -798,7 +350,7 @@ void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
 	lockdep_assert_held(private->lock);
 	if (private->cp && !(private->functions & VFIO_CCW_FUNC_CLEAR) &&
 	    vfio_ccw_cp_overlaps(private->cp, iova, last))
-		vfio_ccw_clear_locked(private);
+		vfio_ccw_fsm_clear_locked(private);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_stop_range_locked);
 
@@ -821,7 +373,7 @@ static int vfio_ccw_open_locked(struct vfio_ccw_private *private)
 	private->functions = 0;
 	private->overtaken = false;
 	memset(&private->async_region, 0, sizeof(private->async_region));
-	return vfio_ccw_event(private, VFIO_CCW_EVENT_OPEN);
+	return vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_OPEN);
 }
 
 /*
@@ -835,7 +387,7 @@ static void vfio_ccw_drop_waiting_start_locked(struct vfio_ccw_private *p)
 	lockdep_assert_held(p->lock);
 	if (p->state == VFIO_CCW_STATE_CP_PROCESSING) {
 		p->overtaken = true;
-		vfio_ccw_event(p, VFIO_CCW_EVENT_START_DROP);
+		vfio_ccw_fsm_event_locked(p, VFIO_CCW_EVENT_START_DROP);
 	}
 }
 
@@ -849,7 +401,7 @@ static void vfio_ccw_park_locked(struct vfio_ccw_private *private)
 	lockdep_assert_held(private->lock);
 	WARN_ON_ONCE(private->parked);
 	private->parked = vfio_ccw_detach_locked(private);
-	vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
+	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_NOT_OPER);
 	dev_err_ratelimited(private->vdev.dev,
 			    "vfio_ccw: subchannel does not stop; device not operational\n");
 }
@@ -871,7 +423,7 @@ void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private)
 		private->hw->csch(private);
 		vfio_ccw_park_locked(private);
 	} else {
-		vfio_ccw_event(private, VFIO_CCW_EVENT_NOT_OPER);
+		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_NOT_OPER);
 		vfio_ccw_retire_locked(private);
 	}
 	private->functions = 0;
@@ -917,7 +469,7 @@ static int vfio_ccw_disable_locked(struct vfio_ccw_private *private,
 				     ret);
 	*cpp = vfio_ccw_detach_locked(private);
 	private->functions = 0;
-	vfio_ccw_event(private, VFIO_CCW_EVENT_CLOSE);
+	vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_CLOSE);
 	return reopen ? vfio_ccw_open_locked(private) : 0;
 }
 
@@ -937,7 +489,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 		/* A start waiting for io_mutex (reset only): drop it. */
 		vfio_ccw_drop_waiting_start_locked(private);
 		if (private->cp || private->functions)
-			clear = !vfio_ccw_clear_locked(private);
+			clear = !vfio_ccw_fsm_clear_locked(private);
 	}
 	if (clear)
 		wait_event_timeout(private->wait, vfio_ccw_quiet(private),

@@ -225,7 +225,10 @@ struct vfio_ccw_private {
 	struct vfio_ccw_stats stats;
 };
 
-/* vfio_ccw_fsm.c: requests and events (see vfio_ccw_fsm.h) */
+/*
+ * vfio_ccw_fsm.c: programs and the lifecycle; vfio_ccw_func.c: requests
+ * and the interrupt (the state machine: vfio_ccw_fsm.h)
+ */
 void vfio_ccw_private_init(struct vfio_ccw_private *private,
 			   const struct vfio_ccw_hw_ops *hw,
 			   const struct vfio_ccw_pin_backend *be,
@@ -240,6 +243,8 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private,
 int vfio_ccw_fsm_halt(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_clear(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private);
+void vfio_ccw_retire_locked(struct vfio_ccw_private *private);
+void vfio_ccw_free_retired(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_resume(struct vfio_ccw_private *private);
 void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
