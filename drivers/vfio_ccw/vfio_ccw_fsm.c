@@ -47,7 +47,7 @@
  * CANCEL loop in IDLE, CP_PROCESSING, CP_PENDING; RESUME loops in
  * CP_PENDING; interrupts loop elsewhere; CLOSE loops in STANDBY, NOT_OPER.
  */
-static const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
+const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 	[NO] = { -ENODEV, NO, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
 		 -ENODEV, -ENODEV, -ENODEV, NO, NO, NO },
 	[SB] = { ID, SB, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
@@ -59,6 +59,7 @@ static const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 	[PE] = { -EBUSY, SB, -EBUSY, -EINVAL, -EINVAL, PE, PE,
 		 PE, ID, PE, ID, PE, NO },
 };
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_next);
 
 #undef NO
 #undef SB
@@ -117,23 +118,6 @@ const char *vfio_ccw_event_name(enum vfio_ccw_event event)
 	return vfio_ccw_event_names[event];
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
-
-/**
- * vfio_ccw_fsm_next() - look up an arc of the state machine
- * @state: the current state
- * @event: the event
- *
- * Return: the next state, or a negative errno if @event is refused in
- * @state.
- */
-int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event)
-{
-	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
-			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
-		return -EINVAL;
-	return vfio_ccw_next[state][event];
-}
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_next);
 
 /**
  * vfio_ccw_fsm_event_locked() - perform one transition

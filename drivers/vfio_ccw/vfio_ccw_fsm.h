@@ -6,6 +6,7 @@
 #ifndef _VFIO_CCW_FSM_H_
 #define _VFIO_CCW_FSM_H_
 
+#include <linux/bug.h>
 #include <linux/vfio_ccw.h>
 
 struct vfio_ccw_private;
@@ -64,7 +65,29 @@ enum vfio_ccw_event {
 	VFIO_CCW_NR_EVENTS,
 };
 
-int vfio_ccw_fsm_next(enum vfio_ccw_state state, enum vfio_ccw_event event);
+/* next[state][event], vfio_ccw_fsm.c: read it with vfio_ccw_fsm_next() */
+extern const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS];
+
+/**
+ * vfio_ccw_fsm_next() - look up an arc of the state machine
+ * @state: the current state
+ * @event: the event
+ *
+ * Inline: the transition function and the lifecycle use it on every
+ * request.
+ *
+ * Return: the next state, or a negative errno if @event is refused in
+ * @state.
+ */
+static inline int vfio_ccw_fsm_next(enum vfio_ccw_state state,
+				    enum vfio_ccw_event event)
+{
+	if (WARN_ON_ONCE((unsigned int)state >= VFIO_CCW_NR_STATES ||
+			 (unsigned int)event >= VFIO_CCW_NR_EVENTS))
+		return -EINVAL;
+	return vfio_ccw_next[state][event];
+}
+
 int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 			      enum vfio_ccw_event event);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);

@@ -8,11 +8,13 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/cleanup.h>
 #include <linux/eventfd.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
 #include <linux/wait.h>
@@ -288,16 +290,6 @@ static inline bool vfio_ccw_region_in(size_t count, loff_t pos, size_t size)
 	return pos >= 0 && pos < size && count <= size - pos;
 }
 
-ssize_t vfio_ccw_region_read(char __user *buf, size_t count, loff_t pos,
-			     const void *snap, size_t size);
-ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
-			      const char __user *buf, size_t count,
-			      loff_t pos, void *req, size_t size,
-			      int (*run)(struct vfio_ccw_private *private,
-					 const void *req),
-			      void (*mirror)(struct vfio_ccw_private *private,
-					     const void *req, int ret));
-
 /* vfio_ccw_io.c, vfio_ccw_async.c, vfio_ccw_status.c, ... : regions */
 ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
 			 size_t count, loff_t pos);
@@ -325,5 +317,79 @@ int vfio_ccw_chp_event_inject(u8 chpid, int event);
 /* vfio_ccw_debugfs.c */
 void vfio_ccw_debugfs_init(struct vfio_ccw_private *private);
 void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
+
+/* vfio_ccw_region.c's helpers, inline (see vfio_ccw_region.c) */
+
+/**
+ * vfio_ccw_region_read() - copy part of a region's snapshot to user space
+ * @buf: user buffer
+ * @count: bytes to read
+ * @pos: offset in the region
+ * @snap: the region as taken under the device's lock
+ * @size: the region's size
+ *
+ * The caller checked @count and @pos with vfio_ccw_region_in() before it
+ * took the snapshot.
+ *
+ * Return: @count, or -EFAULT.
+ */
+static inline ssize_t vfio_ccw_region_read(char __user *buf, size_t count,
+					   loff_t pos, const void *snap,
+					   size_t size)
+{
+	if (WARN_ON_ONCE(!vfio_ccw_region_in(count, pos, size)))
+		return -EINVAL;
+	if (copy_to_user(buf, (const u8 *)snap + pos, count))
+		return -EFAULT;
+	return count;
+}
+
+/**
+ * vfio_ccw_region_write() - a write of a whole region
+ * @private: the device
+ * @buf: user buffer
+ * @count: bytes written: must be @size
+ * @pos: offset in the region: must be 0
+ * @req: room for the region, @size bytes
+ * @size: the region's size
+ * @run: performs the request in @req (it may sleep), returns 0 or -errno
+ * @mirror: under the device's lock, keeps what the region shows of the
+ *	request (@req is NULL when it could not be copied) and its result
+ *
+ * The one way a request region is written: copied whole, performed,
+ * mirrored with its return code, an error counted. Inline: @run and
+ * @mirror become direct calls.
+ *
+ * Return: @count, -EINVAL for a partial write or one at an offset,
+ * -EFAULT, or the errno of @run.
+ */
+static __always_inline ssize_t
+vfio_ccw_region_write(struct vfio_ccw_private *private,
+		      const char __user *buf, size_t count, loff_t pos,
+		      void *req, size_t size,
+		      int (*run)(struct vfio_ccw_private *private,
+				 const void *req),
+		      void (*mirror)(struct vfio_ccw_private *private,
+				     const void *req, int ret))
+{
+	bool copied = false;
+	int ret;
+
+	if (pos != 0 || count != size) {
+		ret = -EINVAL;
+	} else if (copy_from_user(req, buf, size)) {
+		ret = -EFAULT;
+	} else {
+		copied = true;
+		ret = run(private, req);
+	}
+	scoped_guard(spinlock_irq, private->lock)
+		mirror(private, copied ? req : NULL, ret);
+	if (ret) {
+		vfio_ccw_count_error(private, ret);
+		return ret;
+	}
+	return count;
+}
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */
