@@ -2100,21 +2100,34 @@ static void cp_test_resume_twice(struct kunit *test)
 	expect_no_pins(test, g);
 }
 
-static void cp_test_resume_tic(struct kunit *test)
+/*
+ * "WRITE (CC), NOP (S)" translated with suspension on; return its
+ * suspended host CCW (the slot), the program in *@cpp.
+ */
+static struct ccw1 *suspended_slot(struct kunit *test, struct fake_guest *g,
+				   struct vfio_ccw_cp **cpp)
 {
-	struct fake_guest *g = test->priv;
-	struct vfio_ccw_cp *cp;
-	struct ccw1 *slot, *t;
+	struct ccw1 *slot;
 	union orb orb;
 
 	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
 	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
 	orb_fmt1(&orb, PROG);
 	orb.cmd.spnd = 1;
-	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
+	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, cpp),
 			0);
-	slot = find_suspended(test, host_entry(cp));
+	slot = find_suspended(test, host_entry(*cpp));
 	KUNIT_ASSERT_NOT_NULL(test, slot);
+	return slot;
+}
+
+static void cp_test_resume_tic(struct kunit *test)
+{
+	struct fake_guest *g = test->priv;
+	struct vfio_ccw_cp *cp;
+	struct ccw1 *slot, *t;
+
+	slot = suspended_slot(test, g, &cp);
 
 	/* the guest replaces the suspended CCW by a TIC */
 	tic(g, PROG + 8, PROG + 0x800);
@@ -2143,17 +2156,8 @@ static void cp_test_resume_tic_to_tic(struct kunit *test)
 	struct fake_guest *g = test->priv;
 	struct vfio_ccw_cp *cp;
 	struct ccw1 *slot, *t;
-	union orb orb;
 
-	ccw1(g, PROG, CMD_WRITE, CCW_FLAG_CC, 16, D1);
-	ccw1(g, PROG + 8, CCW_CMD_NOOP, CCW_FLAG_SUSPEND, 1, 0);
-	orb_fmt1(&orb, PROG);
-	orb.cmd.spnd = 1;
-	KUNIT_ASSERT_EQ(test, vfio_ccw_cp_translate(&fake_ops, g, &orb, &cp),
-			0);
-	slot = find_suspended(test, host_entry(cp));
-	KUNIT_ASSERT_NOT_NULL(test, slot);
-
+	slot = suspended_slot(test, g, &cp);
 	tic(g, PROG + 8, PROG + 0x800);
 	tic(g, PROG + 0x800, PROG + 0x900);
 	ccw1(g, PROG + 0x900, CMD_READ, 0, 8, D3);

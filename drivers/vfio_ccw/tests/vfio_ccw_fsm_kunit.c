@@ -581,12 +581,16 @@ static int read_hook_clear_irq(struct vfio_ccw_private *private)
 	return ret;
 }
 
-static void fsm_test_overtake_irq_first(struct kunit *test)
+/*
+ * A start overtaken by @hook during its translation, whose final
+ * interrupt @hook delivers at once: the start returns success, issues
+ * nothing and ends in IDLE with that one interrupt.
+ */
+static void overtake_irq_first(struct kunit *test, struct fsm_ctx *ctx,
+			       int (*hook)(struct vfio_ccw_private *))
 {
-	struct fsm_ctx *ctx = test->priv;
-
 	open_dev(test, ctx);
-	ctx->on_read = read_hook_clear_irq;
+	ctx->on_read = hook;
 	ctx->on_read_at = 1;
 	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
@@ -594,6 +598,11 @@ static void fsm_test_overtake_irq_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+}
+
+static void fsm_test_overtake_irq_first(struct kunit *test)
+{
+	overtake_irq_first(test, test->priv, read_hook_clear_irq);
 }
 
 static int read_hook_halt_irq(struct vfio_ccw_private *private)
@@ -609,13 +618,7 @@ static void fsm_test_overtake_halt_irq_first(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	ctx->on_read = read_hook_halt_irq;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
-	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
+	overtake_irq_first(test, ctx, read_hook_halt_irq);
 	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
 			SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
