@@ -142,16 +142,23 @@ static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
 				   private->hw->csch(private));
 	if (ret)
 		return ret;
-	private->functions |= halt ? VFIO_CCW_FUNC_HALT : VFIO_CCW_FUNC_CLEAR;
+	/* as on the channel: a clear resets the functions in progress */
+	if (halt)
+		private->functions |= VFIO_CCW_FUNC_HALT;
+	else
+		private->functions = VFIO_CCW_FUNC_CLEAR;
 	atomic64_inc(halt ? &private->stats.halts : &private->stats.clears);
 	if (private->state == VFIO_CCW_STATE_CP_PROCESSING) {
-		private->overtaken = true;
 		/*
-		 * The guest's start was accepted: on the channel it stays
-		 * indicated beside the halt (a clear resets both).
+		 * The first halt to overtake the start: the guest's start was
+		 * accepted, and on the channel it stays indicated beside the
+		 * halt until the halt's final status. A later halt (the first
+		 * one's interrupt came) finds no start, as after a clear or
+		 * a cancel.
 		 */
-		if (halt)
+		if (halt && !private->overtaken)
 			private->functions |= VFIO_CCW_FUNC_START;
+		private->overtaken = true;
 	}
 	return 0;
 }

@@ -629,6 +629,45 @@ static void fsm_test_overtake_halt_irq_first(struct kunit *test)
 			SCSW_FCTL_HALT_FUNC);
 }
 
+/*
+ * During one translation: a halt overtakes the start and its interrupt
+ * comes, then a second halt of the now idle subchannel: its status shows
+ * the halt alone. A clear resets the functions in progress.
+ */
+static int read_hook_halt_twice(struct vfio_ccw_private *private)
+{
+	struct fsm_ctx *ctx = to_ctx(private);
+	int ret = vfio_ccw_fsm_halt(private);
+
+	deliver_final(ctx, SCSW_FCTL_HALT_FUNC);
+	if (ctx->priv.irb.scsw.cmd.fctl !=
+	    (SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC))
+		return -1;
+	ret = ret ?: vfio_ccw_fsm_halt(private);
+	if (private->functions != VFIO_CCW_FUNC_HALT)
+		return -2;
+	ret = ret ?: vfio_ccw_fsm_clear(private);
+	if (private->functions != VFIO_CCW_FUNC_CLEAR)
+		return -3;
+	deliver_final(ctx, SCSW_FCTL_CLEAR_FUNC);
+	return ret;
+}
+
+static void fsm_test_overtake_second_halt(struct kunit *test)
+{
+	struct fsm_ctx *ctx = test->priv;
+
+	open_dev(test, ctx);
+	ctx->on_read = read_hook_halt_twice;
+	ctx->on_read_at = 1;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
+			SCSW_FCTL_CLEAR_FUNC);
+	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
+}
+
 /* A failed halt (cc 1) does not overtake: the start goes on. */
 static int read_hook_halt_fails(struct vfio_ccw_private *private)
 {
@@ -1492,6 +1531,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_overtake_cancel),
 	KUNIT_CASE(fsm_test_overtake_irq_first),
 	KUNIT_CASE(fsm_test_overtake_halt_irq_first),
+	KUNIT_CASE(fsm_test_overtake_second_halt),
 	KUNIT_CASE(fsm_test_failed_halt_no_overtake),
 	KUNIT_CASE(fsm_test_start_in_processing),
 	KUNIT_CASE(fsm_test_halt_clear_states),
