@@ -783,6 +783,19 @@ static int mem_refs(struct fsm_ctx *ctx)
 }
 
 /*
+ * The final interrupt (function control @fctl) that proves the channel is
+ * done: the program it kept is freed, its pages' references go back to
+ * @refs.
+ */
+static void final_frees_program(struct kunit *test, struct fsm_ctx *ctx,
+				u32 fctl, int refs)
+{
+	deliver_final(ctx, fctl);
+	flush_delayed_work(&ctx->priv.retire_work);
+	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/*
  * dma_unmap of a published program's pages: the back-end's pins go before
  * it returns, the program is cleared, not waited for, and its pages stay
  * allocated by references until its final interrupt retires it.
@@ -1035,9 +1048,7 @@ static void fsm_test_close_disable_error_parks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
 	ctx->disable_ret = 0;
-	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
-	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	final_frees_program(test, ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC, refs);
 }
 
 /*
@@ -1092,9 +1103,7 @@ static void fsm_test_close_enodev_is_no_proof(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, mem_refs(ctx), refs + 1,
 			    "the running program's pages lost their references");
 	ctx->disable_ret = 0;
-	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
-	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	final_frees_program(test, ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC, refs);
 }
 
 /* -ENODEV, and STORE SUBCHANNEL gives condition code 3: the proof. */
@@ -1315,9 +1324,7 @@ static void fsm_test_parked_program_left_at_remove(struct kunit *test)
 	KUNIT_EXPECT_GE(test, ctx->calls[F_STSCH], VFIO_CCW_REMOVE_POLLS);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
-	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
-	flush_delayed_work(&ctx->priv.retire_work);
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+	final_frees_program(test, ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC, refs);
 }
 
 /* No host address of the ESW reaches user space. */
