@@ -31,65 +31,68 @@
 #define ID	VFIO_CCW_STATE_IDLE
 #define PR	VFIO_CCW_STATE_CP_PROCESSING
 #define PE	VFIO_CCW_STATE_CP_PENDING
+#define EV(e)	[VFIO_CCW_EVENT_##e]
+#define ALL	[0 ... VFIO_CCW_NR_EVENTS - 1]
 
 /*
  * next[state][event]: the next state, or a negative errno when the event is
- * refused in that state (the state does not change). Columns in the order
- * of enum vfio_ccw_event:
+ * refused in that state (the state does not change). Each row starts with
+ * its refusal, and names the events that it takes or refuses otherwise:
  *
- *   OPEN CLOSE START START_OK START_DROP HALT CLEAR CANCEL DETACH RESUME
- *   IRQ_FINAL IRQ_OTHER NOT_OPER
+ * - without an open device (NOT_OPER, STANDBY) a request is -ENODEV;
+ * - in IDLE an event of a start that does not exist is -EINVAL, an open or
+ *   a resume -EBUSY;
+ * - while a start is translated (CP_PROCESSING) the device is -EBUSY, and
+ *   its own end is START_OK or START_DROP;
+ * - while a start is pending (CP_PENDING) a second open or start is
+ *   -EBUSY, the end of a translation that is over -EINVAL.
  *
- * Legal arcs: STANDBY -OPEN-> IDLE; IDLE,CP_PENDING -CLOSE-> STANDBY;
- * IDLE -START-> CP_PROCESSING; CP_PROCESSING -START_OK-> CP_PENDING;
- * CP_PROCESSING -START_DROP-> IDLE; CP_PENDING -DETACH-> IDLE;
- * CP_PENDING -IRQ_FINAL-> IDLE; any -NOT_OPER-> NOT_OPER; HALT, CLEAR,
- * CANCEL loop in IDLE, CP_PROCESSING, CP_PENDING; RESUME loops in
- * CP_PENDING; interrupts loop elsewhere; CLOSE loops in STANDBY, NOT_OPER.
+ * HALT, CLEAR and CANCEL loop in every open state, interrupts in every
+ * state they do not end, and any state goes to NOT_OPER on NOT_OPER.
  */
 const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
-	[NO] = { -ENODEV, NO, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
-		 -ENODEV, -ENODEV, -ENODEV, NO, NO, NO },
-	[SB] = { ID, SB, -ENODEV, -ENODEV, -ENODEV, -ENODEV, -ENODEV,
-		 -ENODEV, -ENODEV, -ENODEV, SB, SB, NO },
-	[ID] = { -EBUSY, SB, PR, -EINVAL, -EINVAL, ID, ID,
-		 ID, -EINVAL, -EBUSY, ID, ID, NO },
-	[PR] = { -EBUSY, -EBUSY, -EBUSY, PE, ID, PR, PR,
-		 PR, -EINVAL, -EBUSY, PR, PR, NO },
-	[PE] = { -EBUSY, SB, -EBUSY, -EINVAL, -EINVAL, PE, PE,
-		 PE, ID, PE, ID, PE, NO },
+	[NO] = { ALL = -ENODEV,
+		 EV(CLOSE) = NO, EV(IRQ_FINAL) = NO, EV(IRQ_OTHER) = NO,
+		 EV(NOT_OPER) = NO },
+	[SB] = { ALL = -ENODEV,
+		 EV(OPEN) = ID, EV(CLOSE) = SB, EV(IRQ_FINAL) = SB,
+		 EV(IRQ_OTHER) = SB, EV(NOT_OPER) = NO },
+	[ID] = { ALL = -EINVAL,
+		 EV(OPEN) = -EBUSY, EV(CLOSE) = SB, EV(START) = PR,
+		 EV(HALT) = ID, EV(CLEAR) = ID, EV(CANCEL) = ID,
+		 EV(RESUME) = -EBUSY, EV(IRQ_FINAL) = ID, EV(IRQ_OTHER) = ID,
+		 EV(NOT_OPER) = NO },
+	[PR] = { ALL = -EBUSY,
+		 EV(START_OK) = PE, EV(START_DROP) = ID, EV(HALT) = PR,
+		 EV(CLEAR) = PR, EV(CANCEL) = PR, EV(DETACH) = -EINVAL,
+		 EV(IRQ_FINAL) = PR, EV(IRQ_OTHER) = PR, EV(NOT_OPER) = NO },
+	[PE] = { ALL = -EBUSY,
+		 EV(CLOSE) = SB, EV(START_OK) = -EINVAL,
+		 EV(START_DROP) = -EINVAL, EV(HALT) = PE, EV(CLEAR) = PE,
+		 EV(CANCEL) = PE, EV(DETACH) = ID, EV(RESUME) = PE,
+		 EV(IRQ_FINAL) = ID, EV(IRQ_OTHER) = PE, EV(NOT_OPER) = NO },
 };
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_next);
 
+#undef ALL
+#undef EV
 #undef NO
 #undef SB
 #undef ID
 #undef PR
 #undef PE
 
+#define VFIO_CCW_STATE_NAME(n)	[VFIO_CCW_STATE_##n] = #n,
 static const char * const vfio_ccw_state_names[VFIO_CCW_NR_STATES] = {
-	[VFIO_CCW_STATE_NOT_OPER] = "NOT_OPER",
-	[VFIO_CCW_STATE_STANDBY] = "STANDBY",
-	[VFIO_CCW_STATE_IDLE] = "IDLE",
-	[VFIO_CCW_STATE_CP_PROCESSING] = "CP_PROCESSING",
-	[VFIO_CCW_STATE_CP_PENDING] = "CP_PENDING",
+	VFIO_CCW_STATE_LIST(VFIO_CCW_STATE_NAME)
 };
+#undef VFIO_CCW_STATE_NAME
 
+#define VFIO_CCW_EVENT_NAME(n)	[VFIO_CCW_EVENT_##n] = #n,
 static const char * const vfio_ccw_event_names[VFIO_CCW_NR_EVENTS] = {
-	[VFIO_CCW_EVENT_OPEN] = "OPEN",
-	[VFIO_CCW_EVENT_CLOSE] = "CLOSE",
-	[VFIO_CCW_EVENT_START] = "START",
-	[VFIO_CCW_EVENT_START_OK] = "START_OK",
-	[VFIO_CCW_EVENT_START_DROP] = "START_DROP",
-	[VFIO_CCW_EVENT_HALT] = "HALT",
-	[VFIO_CCW_EVENT_CLEAR] = "CLEAR",
-	[VFIO_CCW_EVENT_CANCEL] = "CANCEL",
-	[VFIO_CCW_EVENT_DETACH] = "DETACH",
-	[VFIO_CCW_EVENT_RESUME] = "RESUME",
-	[VFIO_CCW_EVENT_IRQ_FINAL] = "IRQ_FINAL",
-	[VFIO_CCW_EVENT_IRQ_OTHER] = "IRQ_OTHER",
-	[VFIO_CCW_EVENT_NOT_OPER] = "NOT_OPER",
+	VFIO_CCW_EVENT_LIST(VFIO_CCW_EVENT_NAME)
 };
+#undef VFIO_CCW_EVENT_NAME
 
 /**
  * vfio_ccw_state_name() - printable name of a state

@@ -20,16 +20,23 @@ struct vfio_ccw_private;
  * @VFIO_CCW_STATE_CP_PENDING: a start was issued, its program is published
  * @VFIO_CCW_NR_STATES: number of states
  *
- * The values are the VFIO_CCW_STATUS_* values of the status region.
+ * The values are the VFIO_CCW_STATUS_* values of the status region. The
+ * names are written once, in VFIO_CCW_STATE_LIST(), which the enum, the
+ * name table of vfio_ccw_fsm.c and the tracepoints expand.
  */
+#define VFIO_CCW_STATE_LIST(X)	\
+	X(NOT_OPER)		\
+	X(STANDBY)		\
+	X(IDLE)			\
+	X(CP_PROCESSING)	\
+	X(CP_PENDING)
+
+#define VFIO_CCW_STATE_ENUM(n)	VFIO_CCW_STATE_##n = VFIO_CCW_STATUS_##n,
 enum vfio_ccw_state {
-	VFIO_CCW_STATE_NOT_OPER = VFIO_CCW_STATUS_NOT_OPER,
-	VFIO_CCW_STATE_STANDBY = VFIO_CCW_STATUS_STANDBY,
-	VFIO_CCW_STATE_IDLE = VFIO_CCW_STATUS_IDLE,
-	VFIO_CCW_STATE_CP_PROCESSING = VFIO_CCW_STATUS_CP_PROCESSING,
-	VFIO_CCW_STATE_CP_PENDING = VFIO_CCW_STATUS_CP_PENDING,
+	VFIO_CCW_STATE_LIST(VFIO_CCW_STATE_ENUM)
 	VFIO_CCW_NR_STATES,
 };
+#undef VFIO_CCW_STATE_ENUM
 
 /**
  * enum vfio_ccw_event - what can happen to a vfio-ccw mediated device
@@ -47,23 +54,30 @@ enum vfio_ccw_state {
  * @VFIO_CCW_EVENT_IRQ_OTHER: an intermediate or unsolicited interrupt
  * @VFIO_CCW_EVENT_NOT_OPER: the subchannel became not operational
  * @VFIO_CCW_NR_EVENTS: number of events
+ *
+ * The names are written once, in VFIO_CCW_EVENT_LIST().
  */
+#define VFIO_CCW_EVENT_LIST(X)	\
+	X(OPEN)			\
+	X(CLOSE)		\
+	X(START)		\
+	X(START_OK)		\
+	X(START_DROP)		\
+	X(HALT)			\
+	X(CLEAR)		\
+	X(CANCEL)		\
+	X(DETACH)		\
+	X(RESUME)		\
+	X(IRQ_FINAL)		\
+	X(IRQ_OTHER)		\
+	X(NOT_OPER)
+
+#define VFIO_CCW_EVENT_ENUM(n)	VFIO_CCW_EVENT_##n,
 enum vfio_ccw_event {
-	VFIO_CCW_EVENT_OPEN,
-	VFIO_CCW_EVENT_CLOSE,
-	VFIO_CCW_EVENT_START,
-	VFIO_CCW_EVENT_START_OK,
-	VFIO_CCW_EVENT_START_DROP,
-	VFIO_CCW_EVENT_HALT,
-	VFIO_CCW_EVENT_CLEAR,
-	VFIO_CCW_EVENT_CANCEL,
-	VFIO_CCW_EVENT_DETACH,
-	VFIO_CCW_EVENT_RESUME,
-	VFIO_CCW_EVENT_IRQ_FINAL,
-	VFIO_CCW_EVENT_IRQ_OTHER,
-	VFIO_CCW_EVENT_NOT_OPER,
+	VFIO_CCW_EVENT_LIST(VFIO_CCW_EVENT_ENUM)
 	VFIO_CCW_NR_EVENTS,
 };
+#undef VFIO_CCW_EVENT_ENUM
 
 /* next[state][event], vfio_ccw_fsm.c: read it with vfio_ccw_fsm_next() */
 extern const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS];

@@ -14,44 +14,42 @@
 
 #include "vfio_ccw_fsm.h"
 
-#define vfio_ccw_show_state(s)					\
-	__print_symbolic(s,					\
-		{ VFIO_CCW_STATE_NOT_OPER, "NOT_OPER" },	\
-		{ VFIO_CCW_STATE_STANDBY, "STANDBY" },		\
-		{ VFIO_CCW_STATE_IDLE, "IDLE" },		\
-		{ VFIO_CCW_STATE_CP_PROCESSING, "CP_PROCESSING" }, \
-		{ VFIO_CCW_STATE_CP_PENDING, "CP_PENDING" })
+/*
+ * The names come from the lists of vfio_ccw_fsm.h. Each list expands to
+ * entries that end in a comma; a second end marker closes it.
+ */
+#define vfio_ccw_tp_state(n)	{ VFIO_CCW_STATE_##n, #n },
+#define vfio_ccw_tp_event(n)	{ VFIO_CCW_EVENT_##n, #n },
+#define vfio_ccw_tp_state_enum(n)	TRACE_DEFINE_ENUM(VFIO_CCW_STATE_##n);
+#define vfio_ccw_tp_event_enum(n)	TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_##n);
+VFIO_CCW_STATE_LIST(vfio_ccw_tp_state_enum)
+VFIO_CCW_EVENT_LIST(vfio_ccw_tp_event_enum)
+#define vfio_ccw_show_state(s)	\
+	__print_symbolic(s, VFIO_CCW_STATE_LIST(vfio_ccw_tp_state) { -1, NULL })
+#define vfio_ccw_show_event(e)	\
+	__print_symbolic(e, VFIO_CCW_EVENT_LIST(vfio_ccw_tp_event) { -1, NULL })
 
-#define vfio_ccw_show_event(e)					\
-	__print_symbolic(e,					\
-		{ VFIO_CCW_EVENT_OPEN, "OPEN" },		\
-		{ VFIO_CCW_EVENT_CLOSE, "CLOSE" },		\
-		{ VFIO_CCW_EVENT_START, "START" },		\
-		{ VFIO_CCW_EVENT_START_OK, "START_OK" },	\
-		{ VFIO_CCW_EVENT_START_DROP, "START_DROP" },	\
-		{ VFIO_CCW_EVENT_HALT, "HALT" },		\
-		{ VFIO_CCW_EVENT_CLEAR, "CLEAR" },		\
-		{ VFIO_CCW_EVENT_CANCEL, "CANCEL" },		\
-		{ VFIO_CCW_EVENT_DETACH, "DETACH" },		\
-		{ VFIO_CCW_EVENT_RESUME, "RESUME" },		\
-		{ VFIO_CCW_EVENT_IRQ_FINAL, "IRQ_FINAL" },	\
-		{ VFIO_CCW_EVENT_IRQ_OTHER, "IRQ_OTHER" },	\
-		{ VFIO_CCW_EVENT_NOT_OPER, "NOT_OPER" })
+/*
+ * Every event carries the subchannel id as one word, printed the way cio
+ * prints it (cssid.ssid.sch_no).
+ */
+#define VFIO_CCW_TP_SCHID		__field(u32, schid)
+#define VFIO_CCW_TP_SCHID_ASSIGN(id)	memcpy(&__entry->schid, &(id), sizeof(u32))
+#define VFIO_CCW_TP_SCHID_FMT		"schid=%x.%x.%04x "
+#define VFIO_CCW_TP_SCHID_ARGS		__entry->schid >> 24,		\
+					(__entry->schid >> 17) & 3,	\
+					__entry->schid & 0xffff
 
 /* One class for everything keyed on the subchannel id and one value. */
 DECLARE_EVENT_CLASS(vfio_ccw_sch,
 		    TP_PROTO(struct subchannel_id schid, int val),
 		    TP_ARGS(schid, val),
-		    TP_STRUCT__entry(__field(u8, cssid)
-				     __field(u8, ssid)
-				     __field(u16, sch_no)
+		    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
 				     __field(int, val)),
-		    TP_fast_assign(__entry->cssid = schid.cssid;
-				   __entry->ssid = schid.ssid;
-				   __entry->sch_no = schid.sch_no;
+		    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
 				   __entry->val = val;),
-		    TP_printk("schid=%x.%x.%04x cc/ret=%d",
-			      __entry->cssid, __entry->ssid, __entry->sch_no,
+		    TP_printk(VFIO_CCW_TP_SCHID_FMT "cc/ret=%d",
+			      VFIO_CCW_TP_SCHID_ARGS,
 			      __entry->val)
 );
 
@@ -74,20 +72,16 @@ VFIO_CCW_SCH_EVENT(vfio_ccw_request_err);
 TRACE_EVENT(vfio_ccw_fsm,
 	    TP_PROTO(struct subchannel_id schid, int from, int event, int to),
 	    TP_ARGS(schid, from, event, to),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
 			     __field(int, from)
 			     __field(int, event)
 			     __field(int, to)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
 			   __entry->from = from;
 			   __entry->event = event;
 			   __entry->to = to;),
-	    TP_printk("schid=%x.%x.%04x %s --%s--> %s%d",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "%s --%s--> %s%d",
+		      VFIO_CCW_TP_SCHID_ARGS,
 		      vfio_ccw_show_state(__entry->from),
 		      vfio_ccw_show_event(__entry->event),
 		      __entry->to < 0 ? "refused " : "", __entry->to)
@@ -97,22 +91,18 @@ TRACE_EVENT(vfio_ccw_irq,
 	    TP_PROTO(struct subchannel_id schid, u32 fctl, u32 actl, u32 stctl,
 		     bool final),
 	    TP_ARGS(schid, fctl, actl, stctl, final),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
 			     __field(u32, fctl)
 			     __field(u32, actl)
 			     __field(u32, stctl)
 			     __field(bool, final)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
 			   __entry->fctl = fctl;
 			   __entry->actl = actl;
 			   __entry->stctl = stctl;
 			   __entry->final = final;),
-	    TP_printk("schid=%x.%x.%04x fctl=%x actl=%x stctl=%x final=%d",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "fctl=%x actl=%x stctl=%x final=%d",
+		      VFIO_CCW_TP_SCHID_ARGS,
 		      __entry->fctl, __entry->actl, __entry->stctl,
 		      __entry->final)
 );
@@ -120,18 +110,14 @@ TRACE_EVENT(vfio_ccw_irq,
 TRACE_EVENT(vfio_ccw_chp_event,
 	    TP_PROTO(struct subchannel_id schid, int mask, int event),
 	    TP_ARGS(schid, mask, event),
-	    TP_STRUCT__entry(__field(u8, cssid)
-			     __field(u8, ssid)
-			     __field(u16, sch_no)
+	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
 			     __field(int, mask)
 			     __field(int, event)),
-	    TP_fast_assign(__entry->cssid = schid.cssid;
-			   __entry->ssid = schid.ssid;
-			   __entry->sch_no = schid.sch_no;
+	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
 			   __entry->mask = mask;
 			   __entry->event = event;),
-	    TP_printk("schid=%x.%x.%04x mask=0x%x event=%d",
-		      __entry->cssid, __entry->ssid, __entry->sch_no,
+	    TP_printk(VFIO_CCW_TP_SCHID_FMT "mask=0x%x event=%d",
+		      VFIO_CCW_TP_SCHID_ARGS,
 		      __entry->mask, __entry->event)
 );
 
