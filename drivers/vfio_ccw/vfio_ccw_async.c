@@ -35,7 +35,11 @@ ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
 	return vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
 }
 
-static int vfio_ccw_async_do(struct vfio_ccw_private *private, const void *req)
+/*
+ * A request, the whole region as written (vfio_ccw_region_write()): exactly
+ * one of the commands.
+ */
+int vfio_ccw_async_perform(struct vfio_ccw_private *private, const void *req)
 {
 	u32 command = ((const struct ccw_cmd_region *)req)->command;
 
@@ -54,30 +58,11 @@ static int vfio_ccw_async_do(struct vfio_ccw_private *private, const void *req)
 }
 
 /* What the region shows of a request: its command, its result. */
-static void vfio_ccw_async_mirror(struct vfio_ccw_private *private,
-				  const void *req, int ret)
+void vfio_ccw_async_mirror(struct vfio_ccw_private *private, const void *req,
+			   int ret)
 {
 	if (req)
 		private->async_region.command =
 			((const struct ccw_cmd_region *)req)->command;
 	private->async_region.ret_code = ret;
-}
-
-/**
- * vfio_ccw_async_write() - write the async region: one command
- * @private: the device
- * @buf: user buffer, a whole &struct ccw_cmd_region
- * @count: must be sizeof(struct ccw_cmd_region)
- * @pos: must be 0
- *
- * Return: @count, or the errnos listed at &struct ccw_cmd_region.
- */
-ssize_t vfio_ccw_async_write(struct vfio_ccw_private *private,
-			     const char __user *buf, size_t count, loff_t pos)
-{
-	struct ccw_cmd_region region;
-
-	return vfio_ccw_region_write(private, buf, count, pos, &region,
-				     sizeof(region), vfio_ccw_async_do,
-				     vfio_ccw_async_mirror);
 }

@@ -36,7 +36,11 @@ ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
 	return vfio_ccw_region_read(buf, count, pos, &region, sizeof(region));
 }
 
-static int vfio_ccw_io_do(struct vfio_ccw_private *private, const void *req)
+/*
+ * A request, the whole region as written (vfio_ccw_region_write()): clear,
+ * halt or start, as the function control of its SCSW asks, in that order.
+ */
+int vfio_ccw_io_perform(struct vfio_ccw_private *private, const void *req)
 {
 	const struct ccw_io_region *region = req;
 	const union scsw *scsw = (const union scsw *)region->scsw_area;
@@ -53,8 +57,8 @@ static int vfio_ccw_io_do(struct vfio_ccw_private *private, const void *req)
 }
 
 /* What the region shows of a request: its ORB, its SCSW, its result. */
-static void vfio_ccw_io_mirror(struct vfio_ccw_private *private,
-			       const void *req, int ret)
+void vfio_ccw_io_mirror(struct vfio_ccw_private *private, const void *req,
+			int ret)
 {
 	const struct ccw_io_region *region = req;
 
@@ -65,25 +69,4 @@ static void vfio_ccw_io_mirror(struct vfio_ccw_private *private,
 		       sizeof(region->scsw_area));
 	}
 	private->io_region.ret_code = ret;
-}
-
-/**
- * vfio_ccw_io_write() - write the I/O region: perform one function
- * @private: the device
- * @buf: user buffer, a whole &struct ccw_io_region
- * @count: must be sizeof(struct ccw_io_region)
- * @pos: must be 0
- *
- * The result is also stored in the region's ret_code.
- *
- * Return: @count, or the errnos listed at &struct ccw_io_region.
- */
-ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
-			  const char __user *buf, size_t count, loff_t pos)
-{
-	struct ccw_io_region region;
-
-	return vfio_ccw_region_write(private, buf, count, pos, &region,
-				     sizeof(region), vfio_ccw_io_do,
-				     vfio_ccw_io_mirror);
 }

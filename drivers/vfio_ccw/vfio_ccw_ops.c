@@ -94,10 +94,8 @@ static ssize_t vfio_ccw_write(struct vfio_device *vdev,
 	u64 index = VFIO_CCW_OFFSET_TO_INDEX(*ppos);
 	ssize_t ret;
 
-	if (index >= VFIO_CCW_NUM_REGIONS || !vfio_ccw_regions[index].write)
-		return -EINVAL;
-	ret = vfio_ccw_regions[index].write(to_private(vdev), buf, count,
-					    *ppos & VFIO_CCW_OFFSET_MASK);
+	ret = vfio_ccw_region_write(to_private(vdev), index, buf, count,
+				    *ppos & VFIO_CCW_OFFSET_MASK);
 	if (ret > 0)
 		*ppos += ret;
 	return ret;
@@ -120,6 +118,29 @@ static void vfio_ccw_fill_cap(struct vfio_device_info_cap_ccw *cap)
 	cap->irq_index[VFIO_CCW_IRQ_IO] = VFIO_CCW_IO_IRQ_INDEX;
 	cap->irq_index[VFIO_CCW_IRQ_CRW] = VFIO_CCW_CRW_IRQ_INDEX;
 	cap->irq_index[VFIO_CCW_IRQ_REQ] = VFIO_CCW_REQ_IRQ_INDEX;
+}
+
+/*
+ * The vfio convention for a chain of capabilities after an info structure
+ * of @infosz bytes: copied out behind it when *@argsz leaves room, with
+ * *@cap_offset pointing at it; else *@argsz says how much room it needs.
+ * Frees the chain. Return: 0 or -EFAULT.
+ */
+static int vfio_ccw_caps_out(struct vfio_info_cap *caps, void __user *arg,
+			     size_t infosz, u32 *argsz, u32 *cap_offset)
+{
+	int ret = 0;
+
+	if (*argsz < infosz + caps->size) {
+		*argsz = infosz + caps->size;
+	} else {
+		vfio_info_cap_shift(caps, infosz);
+		if (copy_to_user(arg + infosz, caps->buf, caps->size))
+			ret = -EFAULT;
+		*cap_offset = infosz;
+	}
+	kfree(caps->buf);
+	return ret;
 }
 
 static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
@@ -160,15 +181,8 @@ static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 	vfio_ccw_fill_cap(cap);
 
 	info.flags |= VFIO_DEVICE_FLAGS_CAPS;
-	if (info.argsz < sizeof(info) + caps.size) {
-		info.argsz = sizeof(info) + caps.size;
-	} else {
-		vfio_info_cap_shift(&caps, sizeof(info));
-		if (copy_to_user(arg + 1, caps.buf, caps.size))
-			ret = -EFAULT;
-		info.cap_offset = sizeof(info);
-	}
-	kfree(caps.buf);
+	ret = vfio_ccw_caps_out(&caps, arg, sizeof(info), &info.argsz,
+				&info.cap_offset);
 	if (ret)
 		return ret;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
@@ -206,15 +220,8 @@ static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 		if (ret)
 			return ret;
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + 1, caps.buf, caps.size))
-				ret = -EFAULT;
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
+		ret = vfio_ccw_caps_out(&caps, arg, sizeof(info), &info.argsz,
+					&info.cap_offset);
 		if (ret)
 			return ret;
 	}

@@ -269,7 +269,12 @@ bool vfio_ccw_irq_is_final(const union scsw *scsw);
  *	has no type capability (as upstream)
  * @slot: its VFIO_CCW_REGION_* slot in the device-info capability
  * @read: reads it
- * @write: writes it, or NULL (read-only)
+ * @perform: performs a request written to it (it may sleep), returns 0 or
+ *	-errno; NULL for a read-only region
+ * @mirror: under the device's lock, keeps what the region shows of a
+ *	request (NULL when it could not be copied) and its result
+ *
+ * A request region is only ever written whole, by vfio_ccw_region_write().
  */
 struct vfio_ccw_region {
 	u32 size;
@@ -278,11 +283,15 @@ struct vfio_ccw_region {
 	u32 slot;
 	ssize_t (*read)(struct vfio_ccw_private *private, char __user *buf,
 			size_t count, loff_t pos);
-	ssize_t (*write)(struct vfio_ccw_private *private,
-			 const char __user *buf, size_t count, loff_t pos);
+	int (*perform)(struct vfio_ccw_private *private, const void *req);
+	void (*mirror)(struct vfio_ccw_private *private, const void *req,
+		       int ret);
 };
 
 extern const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS];
+ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
+			      unsigned int index, const char __user *buf,
+			      size_t count, loff_t pos);
 
 /* Do @count bytes at @pos lie in a region of @size bytes? */
 static inline bool vfio_ccw_region_in(size_t count, loff_t pos, size_t size)
@@ -293,12 +302,15 @@ static inline bool vfio_ccw_region_in(size_t count, loff_t pos, size_t size)
 /* vfio_ccw_io.c, vfio_ccw_async.c, vfio_ccw_status.c, ... : regions */
 ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
 			 size_t count, loff_t pos);
-ssize_t vfio_ccw_io_write(struct vfio_ccw_private *private,
-			  const char __user *buf, size_t count, loff_t pos);
+int vfio_ccw_io_perform(struct vfio_ccw_private *private, const void *req);
+void vfio_ccw_io_mirror(struct vfio_ccw_private *private, const void *req,
+			int ret);
 ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
 			    char __user *buf, size_t count, loff_t pos);
-ssize_t vfio_ccw_async_write(struct vfio_ccw_private *private,
-			     const char __user *buf, size_t count, loff_t pos);
+int vfio_ccw_async_perform(struct vfio_ccw_private *private,
+			   const void *req);
+void vfio_ccw_async_mirror(struct vfio_ccw_private *private, const void *req,
+			   int ret);
 ssize_t vfio_ccw_status_read(struct vfio_ccw_private *private,
 			     char __user *buf, size_t count, loff_t pos);
 ssize_t vfio_ccw_schib_read(struct vfio_ccw_private *private,
@@ -318,7 +330,7 @@ int vfio_ccw_chp_event_inject(u8 chpid, int event);
 void vfio_ccw_debugfs_init(struct vfio_ccw_private *private);
 void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
 
-/* vfio_ccw_region.c's helpers, inline (see vfio_ccw_region.c) */
+/* vfio_ccw_region.c's read helper, inline */
 
 /**
  * vfio_ccw_region_read() - copy part of a region's snapshot to user space
@@ -341,54 +353,6 @@ static inline ssize_t vfio_ccw_region_read(char __user *buf, size_t count,
 		return -EINVAL;
 	if (copy_to_user(buf, (const u8 *)snap + pos, count))
 		return -EFAULT;
-	return count;
-}
-
-/**
- * vfio_ccw_region_write() - a write of a whole region
- * @private: the device
- * @buf: user buffer
- * @count: bytes written: must be @size
- * @pos: offset in the region: must be 0
- * @req: room for the region, @size bytes
- * @size: the region's size
- * @run: performs the request in @req (it may sleep), returns 0 or -errno
- * @mirror: under the device's lock, keeps what the region shows of the
- *	request (@req is NULL when it could not be copied) and its result
- *
- * The one way a request region is written: copied whole, performed,
- * mirrored with its return code, an error counted. Inline: @run and
- * @mirror become direct calls.
- *
- * Return: @count, -EINVAL for a partial write or one at an offset,
- * -EFAULT, or the errno of @run.
- */
-static __always_inline ssize_t
-vfio_ccw_region_write(struct vfio_ccw_private *private,
-		      const char __user *buf, size_t count, loff_t pos,
-		      void *req, size_t size,
-		      int (*run)(struct vfio_ccw_private *private,
-				 const void *req),
-		      void (*mirror)(struct vfio_ccw_private *private,
-				     const void *req, int ret))
-{
-	bool copied = false;
-	int ret;
-
-	if (pos != 0 || count != size) {
-		ret = -EINVAL;
-	} else if (copy_from_user(req, buf, size)) {
-		ret = -EFAULT;
-	} else {
-		copied = true;
-		ret = run(private, req);
-	}
-	scoped_guard(spinlock_irq, private->lock)
-		mirror(private, copied ? req : NULL, ret);
-	if (ret) {
-		vfio_ccw_count_error(private, ret);
-		return ret;
-	}
 	return count;
 }
 
