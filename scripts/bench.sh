@@ -17,10 +17,10 @@
 #            instructions (8 ns each), so the figures are the guest's path
 #            lengths, exact and repeatable however loaded the machine is;
 #            the channel subsystem's work, done by qemu, costs nothing.
-#            Needs guest-run.sh --qemu-arg; skipped without it.
 #   wall     the real clock: includes qemu's emulation and the host's
 #            scheduling (noisy on a shared machine; more rounds).
-# The floor module (vfio_ccw_floor.ko) drives the one subchannel left to
+# The floor module (vfio_ccw_floor.ko, tools/vfio-ccw/, built with the
+# test modules) drives the one subchannel left to
 # io_subchannel (--spare 1). Results: build/bench/report.txt (the tables),
 # build/bench/latency-{virtual,wall}.svg (the distributions of (a)),
 # build/bench/logs/.
@@ -30,14 +30,13 @@
 #                         [--drivers "ref ours"] [--smp-lat N] [--smp-tput N]
 #   --rounds N  wall-clock rounds per driver (default 3; virtual: 2)
 #   --quick     fewer iterations, one round per clock (a smoke test)
-# GUEST_RUN=path overrides scripts/guest-run.sh.
 # Compare the ratios of one run, not figures across runs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rounds_wall=3 rounds_virt=2 devices=16 quick=0 drivers="ref ours"
 smp_lat=1 smp_tput=2 clock=both
-GUEST_RUN=${GUEST_RUN:-$TOP/scripts/guest-run.sh}
+GUEST_RUN=$TOP/scripts/guest-run.sh
 while [ $# -gt 0 ]; do
 	case $1 in
 	--clock) clock=$2; shift 2 ;;
@@ -67,15 +66,8 @@ else
 fi
 icount=(--qemu-arg -icount --qemu-arg shift=3,sleep=off)
 clocks=()
-if [ "$clock" != wall ]; then
-	if grep -q -- '--qemu-arg' "$GUEST_RUN"; then
-		clocks+=(virtual)
-	else
-		log "bench: $GUEST_RUN has no --qemu-arg: no virtual-clock figures"
-	fi
-fi
+[ "$clock" = wall ] || clocks+=(virtual)
 [ "$clock" = virtual ] || clocks+=(wall)
-[ ${#clocks[@]} -gt 0 ] || die "no clock to measure with"
 
 out=$BUILD/bench
 logs=$out/logs
@@ -86,48 +78,24 @@ ensure_deps
 kdir=$("$TOP/scripts/kernel.sh" base)
 
 log "bench: building the modules against $kdir"
-build_ok=1
-make -s -C "$TOP" KDIR="$kdir" modules >"$logs/build.txt" 2>&1 || build_ok=0
-floor=$TOP/vfio_ccw_floor.ko
-if [ ! -f "$floor" ] || [ "$TOP/drivers/vfio_ccw/tests/vfio_ccw_floor.c" -nt "$floor" ]; then
-	# The driver may not build yet: build the floor module on its own.
-	fb=$out/floor-build
-	rm -rf "$fb"
-	mkdir -p "$fb"
-	cp "$TOP/drivers/vfio_ccw/tests/vfio_ccw_floor.c" "$fb/"
-	printf 'ccflags-y += -I$(srctree)/drivers/s390/cio\nobj-m += vfio_ccw_floor.o\n' >"$fb/Kbuild"
-	make -s -C "$kdir" M="$fb" modules >>"$logs/build.txt" 2>&1 ||
-		die "vfio_ccw_floor.ko does not build (see $logs/build.txt)"
-	floor=$fb/vfio_ccw_floor.ko
-fi
-if [[ " $drivers " == *" ours "* ]] && { [ $build_ok -eq 0 ] || [ ! -f "$TOP/vfio_ccw.ko" ]; }; then
-	log "bench: our module does not build; measuring the reference only:"
+make -s -C "$TOP" KDIR="$kdir" modules >"$logs/build.txt" 2>&1 || {
 	tail -n 15 "$logs/build.txt" >&2
-	drivers=${drivers//ours/}
-fi
+	die "the modules do not build (see $logs/build.txt)"
+}
 
 # Freeze the modules of this run: the tree may be rebuilt meanwhile.
 mods=$out/modules
 rm -rf "$mods"
 mkdir -p "$mods"
-cp "$floor" "$mods/vfio_ccw_floor.ko"
+cp "$TOP/vfio_ccw_floor.ko" "$TOP/vfio_ccw.ko" "$mods/"
 floor=$mods/vfio_ccw_floor.ko
-moddir=()
-if [[ " $drivers " == *" ours "* ]]; then
-	cp "$TOP/vfio_ccw.ko" "$mods/vfio_ccw.ko"
-	if grep -q -- '--moddir' "$GUEST_RUN"; then
-		moddir=(--moddir "$mods")
-	else
-		log "bench: $GUEST_RUN has no --moddir: rounds may see a rebuilt vfio_ccw.ko"
-	fi
-	info="ours: vfio_ccw.ko sha256 $(sha256sum "$mods/vfio_ccw.ko" | cut -c1-16)"
-	if git -C "$TOP" rev-parse --short HEAD >/dev/null 2>&1; then
-		info+=", tree at $(git -C "$TOP" rev-parse --short HEAD)"
-		info+=" + $(git -C "$TOP" --no-optional-locks status --porcelain -- drivers | wc -l) changed driver file(s)"
-	fi
-	echo "$info" >"$logs/build-info.txt"
-	log "bench: $info"
+info="ours: vfio_ccw.ko sha256 $(sha256sum "$mods/vfio_ccw.ko" | cut -c1-16)"
+if git -C "$TOP" rev-parse --short HEAD >/dev/null 2>&1; then
+	info+=", tree at $(git -C "$TOP" rev-parse --short HEAD)"
+	info+=" + $(git -C "$TOP" --no-optional-locks status --porcelain -- drivers | wc -l) changed driver file(s)"
 fi
+echo "$info" >"$logs/build-info.txt"
+log "bench: $info"
 
 log "bench: building /bin/vfio_ccw_bench"
 KDIR=$kdir "$TOP/scripts/selftests-build.sh" vfio_ccw_bench >/dev/null
@@ -140,7 +108,7 @@ boot() {
 	log "bench: $clk clock, round $r, $drv, $kind (smp $smp)"
 	"$GUEST_RUN" --quiet --log "$f" --driver "$drv" --devices "$devices" \
 		--spare 1 --smp "$smp" --insmod "$floor" --timeout 400 "${extra[@]}" \
-		"${moddir[@]}" \
+		--moddir "$mods" \
 		-- /bin/vfio_ccw_bench $args 2>>"$logs/guest-run.txt" || rc=$?
 	[ $rc -eq 0 ] || log "bench: round $r, $drv, $kind: guest status $rc (see $f)"
 	grep -q 'test=done' "$f" 2>/dev/null ||

@@ -104,14 +104,11 @@ stage selftests-build "$TOP/scripts/selftests-build.sh"
 par_end
 stage build make -C "$TOP" KDIR="$kdir" modules
 
-tests=()
-for f in "$TOP"/selftests/vfio-ccw/vfio_ccw_*.c; do
-	t=$(basename "$f" .c)
-	# vfio_ccw_type1 reproduces a deadlock of 6.12's type1: debug only;
-	# vfio_ccw_fidelity needs the native runner: a stage of its own
-	case $t in vfio_ccw_demo|*bench*|vfio_ccw_type1|vfio_ccw_fidelity) continue ;; esac
-	tests+=("$t")
-done
+# The tests are those the selftests' Makefile runs (TEST_GEN_PROGS);
+# vfio_ccw_type1 (debug only) and vfio_ccw_fidelity (a stage of its own)
+# are built beside them but not listed.
+read -ra tests <<<"$(make -s -C "$TOP/selftests/vfio-ccw" KSRC="$kdir" list_tests)"
+[ ${#tests[@]} -gt 0 ] || die "no selftests listed by selftests/vfio-ccw/Makefile"
 runs=()
 for t in "${tests[@]}"; do runs+=(--run "/bin/$t"); done
 list=$(IFS=,; echo "${tests[*]}")
