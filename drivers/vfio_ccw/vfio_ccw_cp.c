@@ -1,127 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-ccw: channel-program translation.
- *
- * Translation
- * -----------
- * The guest program is read one chain segment at a time: a segment is a run
- * of CCWs at consecutive guest addresses, fetched one CCW after the other
- * until the chain ends there (a CCW with neither CD nor CC), a CCW has the S
- * flag (the channel suspends before executing it, nothing behind it is
- * fetched before a resume) or a TIC is met. Only CCWs the channel can fetch
- * are interpreted. They are read through a small window that never crosses
- * the page of the CCW being fetched (mappings are page-granular), so
- * nothing behind the end of a mapping is touched and a one-CCW program in
- * the last 8 bytes of a mapping works, at one read per window. Each TIC
- * to an address that no translated segment covers starts a new segment; a
- * TIC into a translated segment (forwards, backwards, into the same
- * segment) is linked to the existing host copy, so loops end the
- * translation instead of repeating it.
- *
- * A status-modifier skip makes the channel fetch the CCW 16 bytes behind a
- * command-chained CCW, as a new command, whatever the CCW in between is.
- * The classic case is "SEARCH (CC), TIC *-8, READ": when the CCW behind a
- * command-chained CCW is a TIC or a CCW the channel rejects (which
- * becomes a guard in its slot), the segment goes on behind it. Not behind
- * the chain's last CCW or a suspended one: what follows a program in
- * memory is not the program's, and translating (pinning) it on the chance
- * of a skip would cost every program; a skip there finds a guard. The
- * CCWs behind are only "optional": if one cannot be read or validated, the
- * segment is cut there and the channel finds a guard CCW instead. A CCW
- * that the flow enters as a data chain's continuation and a skip as a new
- * command is translated for both (its data pinned for both directions; a
- * TIC carries both ways of entry on to its target). Every host segment
- * ends with two guard CCWs (command code 0, an invalid command): a skip
- * past the end of a segment gives the guest a program check, never a
- * fetch of unrelated host memory.
- *
- * What the channel decides
- * ------------------------
- * A program is never refused for what the channel itself checks: the guest
- * sees the status the channel reports, after the CCWs before the fault ran.
- * A CCW the channel would reject when it fetches it (command code with low
- * bits 0, a TIC with flags, a count or high command bits, a format-0 count
- * of 0, a zero count in a data chain, MIDA, a CCW address that is
- * misaligned, beyond the format's limit or not mapped) ends its segment:
- * the guard in its place gives a channel-program check with the CCW
- * address of the faulty CCW plus 8. A TIC to such an address leads to an
- * empty segment at that address (its guard), a TIC to a TIC is passed on
- * (the channel rejects the second TIC). An IDAW that the transfer reaches
- * but that is wrong (not on a block boundary, format 1 beyond 31 bits, not
- * readable or beyond the limit, the IDAL address itself misaligned), a
- * direct data area beyond the format's limit and a data page that cannot
- * be pinned become a host IDAW that designates no storage (CP_FAULT_ADDR):
- * the channel transfers up to there and ends with a channel-program
- * check, like on the guest's own storage. What a transfer never reaches
- * (IDAWs behind the count, data of a command the program never gets to)
- * is not looked at. Only the driver's own limits (vfio_ccw_cp.h), a chain
- * that never ends, a CCW entered in two data chains, and a CCW that a data
- * chain and a skip enter as a read backward and a forward transfer (or
- * through a TIC into a CCW translated already) are refused (-EINVAL).
- *
- * Host CCWs are format 1, in GFP_DMA memory (below 2 GiB). A guest CCW
- * that addresses its data directly, within one page, does so on the host
- * too when the pinned page lies below 2 GiB (cp_try_direct()); every
- * other data transfer goes through a host IDAL of format-2 IDAWs (ORB
- * c64=1) whose
- * block size is the guest's: 2 KiB when the guest ORB has c64=0 (format-1
- * IDAWs are 2 KiB blocks; direct addresses are cut into 2 KiB blocks too)
- * and the ORB's i2k choice otherwise. Every block lies in one guest page, so
- * every host IDAW is the pinned page's physical address plus the guest
- * offset. Read-type commands (read, read backward, sense) pin their pages
- * IOMMU_READ | IOMMU_WRITE, write and control commands IOMMU_READ only; a
- * data-chained CCW takes the direction of the first CCW of its data chain.
- * Pins are made once the whole program is read: every distinct page once,
- * with the access of all CCWs using it, in runs of IOVA-contiguous pages of
- * equal access. NOP, skip on read-type commands, zero counts and S-flagged
- * CCWs pin nothing.
- *
- * Memory
- * ------
- * A translation costs what its program needs, not what the limits allow.
- * Its scratch state (the CCWs of the segment being read, their IDAWs, the
- * TICs still to link, the IDALs still to pin) starts on the stack and grows
- * on the heap only for a larger program. The first translation lives in
- * the struct vfio_ccw_cp itself, with room for one segment and four pin
- * calls. Each segment is one GFP_DMA block: its CCWs and guards, its IDALs
- * when everything fits in a page, its state bits; the IDALs of a larger
- * segment are cut from GFP_DMA chunks of at most a page. A one-CCW program
- * takes two allocations, none of them of more than a page.
- *
- * Resume (RSCH)
- * -------------
- * The channel suspends when it fetches a CCW with the S flag (ORB suspend
- * control set) and does not execute it. The SCSW of a suspended subchannel
- * holds the CCW address of that CCW plus 8; RESUME SUBCHANNEL makes the
- * channel fetch the CCW at that address minus 8 again, with whatever the
- * program has stored there meanwhile (S flag cleared, new data address,
- * even a TIC), and go on from there. vfio_ccw_cp_prepare_resume() does for
- * the host copy what the guest did to its program:
- *
- * 1. find the suspended host CCW (the "slot") at cpa - 8 (tolerated: at
- *    cpa, or the only S-flagged CCW of the program, for channel subsystems
- *    that leave the CCW address alone at suspension, as QEMU's does);
- * 2. translate the guest program again from the slot's guest address on,
- *    exactly like a new start, into a new generation (new segments, new
- *    pins); nothing of @cp changes when this fails;
- * 3. move the slot's segment into the new generation, turn every other CCW
- *    of it into a guard and the slot into a TIC to the new program's first
- *    CCW (if the guest's CCW there is a TIC, to its target: never a TIC to
- *    a TIC); on RSCH the channel refetches the slot and follows the TIC;
- * 4. publish the new generation with RCU and free the old one (its CCWs
- *    completed before the suspension, its pages are no longer needed).
- *
- * So a program that is suspended and resumed any number of times holds the
- * pins of one translation only. Sources for the rules: the suspend-and-
- * resume description of the System/370 Principles of Operation
- * (GA22-7000-10: RESUME makes the channel refetch the suspended CCW and
- * examine its current flags; the first CCW executed on resume may be a
- * TIC), carried into ESA/390 and z/Architecture (SA22-7832, chapter 16,
- * SCSW CCW-address field) and implemented that way by the Hercules channel
- * emulator, which refetches at the SCSW CCW address minus 8 on resume.
- * vfio_ccw_cp_guest_cpa() runs in the IRQ path, possibly while a resume
- * is prepared: it reads the generation under rcu_read_lock() and never
- * sleeps or allocates.
+ * vfio-ccw: channel-program translation. A guest program is read one
+ * chain segment at a time (never further than the channel would fetch),
+ * copied below 2 GiB with guard CCWs behind each segment, its TICs linked,
+ * its data pages pinned once each and addressed through host IDALs; what
+ * the channel checks itself is left to the channel (faults become guards
+ * or fault IDAWs). A suspended program is resumed by translating its tail
+ * into a new generation, published with RCU. The design, with the sources
+ * of each rule, is Documentation/s390/vfio-ccw-translation.rst.
  */
 
 #include <linux/iommu.h>
@@ -240,7 +126,7 @@ struct vfio_ccw_cp {
 };
 
 /* A TIC whose target is still to be resolved. */
-struct cp_work {
+struct cp_tic {
 	u32 target;
 	unsigned int seg;
 	unsigned int idx;
@@ -252,7 +138,7 @@ struct cp_work {
  * A host IDAL that still holds guest addresses, to be pinned; @direct is
  * its CCW when that may address its data directly (cp_try_direct()).
  */
-struct cp_pend {
+struct cp_idal_pin {
 	dma64_t *idal;
 	unsigned int n;
 	int prot;
@@ -288,8 +174,8 @@ struct cp_scan {
  */
 #define CP_INL_CCWS	8
 #define CP_INL_IDAWS	40		/* >= VFIO_CCW_CP_MAX_IDAWS */
-#define CP_INL_WORK	4
-#define CP_INL_PEND	8
+#define CP_INL_TICS	4
+#define CP_INL_IDAL_PINS	8
 
 /* Guest bytes read at once, see cp_win_read(). */
 struct cp_win {
@@ -299,7 +185,7 @@ struct cp_win {
 };
 
 /* State of one translation while it is built. */
-struct cp_build {
+struct cp_builder {
 	const struct vfio_ccw_dma_ops *ops;
 	void *ctx;
 	bool fmt1;
@@ -314,13 +200,13 @@ struct cp_build {
 	unsigned int scan_cap;
 	u64 *idaw;			/* its IDAWs; cp_pin_pending()'s too */
 	unsigned int idaw_cap;
-	struct cp_work *work;
-	unsigned int nwork;
-	unsigned int work_cap;
-	struct cp_pend *pend;
-	unsigned int npend;
-	unsigned int pend_cap;
-	unsigned int npend_idaws;
+	struct cp_tic *tic;		/* TICs still to link */
+	unsigned int ntic_todo;
+	unsigned int tic_cap;
+	struct cp_idal_pin *ipin;	/* IDALs still to pin */
+	unsigned int nipin;
+	unsigned int ipin_cap;
+	unsigned int nipin_idaws;
 	dma64_t *chunk_at;		/* free IDAWs of the newest chunk */
 	unsigned int chunk_left;
 	unsigned int chunk_need;	/* IDAWs still to cut from chunks */
@@ -330,8 +216,8 @@ struct cp_build {
 	struct cp_win idal_win;		/* IDALs */
 	struct cp_scan scan_inl[CP_INL_CCWS];
 	u64 idaw_inl[CP_INL_IDAWS];
-	struct cp_work work_inl[CP_INL_WORK];
-	struct cp_pend pend_inl[CP_INL_PEND];
+	struct cp_tic tic_inl[CP_INL_TICS];
+	struct cp_idal_pin ipin_inl[CP_INL_IDAL_PINS];
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -500,7 +386,7 @@ static int cp_gen_reserve_pins(struct cp_gen *gen, unsigned int more)
 }
 
 /* Undo the pins recorded after the first @npins. */
-static void cp_gen_unpin_to(struct cp_build *b, unsigned int npins)
+static void cp_gen_unpin_to(struct cp_builder *b, unsigned int npins)
 {
 	struct cp_gen *gen = b->gen;
 
@@ -567,7 +453,7 @@ static int cp_guest_err(int err)
 	return err == -ENOMEM ? err : -EFAULT;
 }
 
-static int cp_read(struct cp_build *b, u64 iova, void *buf, size_t len)
+static int cp_read(struct cp_builder *b, u64 iova, void *buf, size_t len)
 {
 	int ret = b->ops->read(b->ctx, iova, buf, len);
 
@@ -584,7 +470,7 @@ static int cp_read(struct cp_build *b, u64 iova, void *buf, size_t len)
  * @addr are read directly. One read per window instead of one per CCW or
  * IDAL.
  */
-static int cp_win_read(struct cp_build *b, struct cp_win *w, u32 addr,
+static int cp_win_read(struct cp_builder *b, struct cp_win *w, u32 addr,
 		       void *dst, u32 len)
 {
 	u32 n;
@@ -608,12 +494,12 @@ static int cp_win_read(struct cp_build *b, struct cp_win *w, u32 addr,
 	return 0;
 }
 
-static int cp_fetch8(struct cp_build *b, u32 addr, void *dst)
+static int cp_fetch8(struct cp_builder *b, u32 addr, void *dst)
 {
 	return cp_win_read(b, &b->ccw_win, addr, dst, CP_CCW_SIZE);
 }
 
-static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
+static int cp_read_ccw(struct cp_builder *b, u32 addr, struct ccw1 *ccw)
 {
 	struct ccw0 ccw0;
 	int ret;
@@ -643,7 +529,7 @@ static int cp_read_ccw(struct cp_build *b, u32 addr, struct ccw1 *ccw)
  * bits (>= 0), or -EFAULT for a CCW the channel rejects when it fetches it.
  * A TIC's target is checked when it is fetched.
  */
-static __always_inline int cp_check_ccw(struct cp_build *b,
+static __always_inline int cp_check_ccw(struct cp_builder *b,
 					const struct ccw1 *ccw, u8 cur)
 {
 	bool dcin = cur & CP_ST_DCIN;
@@ -684,7 +570,7 @@ static bool cp_moves_data(const struct ccw1 *ccw, int st)
  * only: a status modifier at its end makes the channel skip
  * b->scan[@n - 1] and fetch the next CCW, whatever b->scan[@n - 1] is.
  */
-static bool cp_sm_skips_to(const struct cp_build *b, unsigned int n)
+static bool cp_sm_skips_to(const struct cp_builder *b, unsigned int n)
 {
 	const struct cp_scan *x;
 
@@ -704,7 +590,7 @@ static bool cp_sm_skips_to(const struct cp_build *b, unsigned int n)
  * backward and a forward transfer through one data address cannot be
  * copied (-EINVAL).
  */
-static int cp_merge_entry(struct cp_build *b, const struct ccw1 *ccw,
+static int cp_merge_entry(struct cp_builder *b, const struct ccw1 *ccw,
 			  int st, u8 cur, bool *tic_alt)
 {
 	const u8 dirs = CP_ST_IN | CP_ST_OUT | CP_ST_BACK;
@@ -743,7 +629,7 @@ static int cp_merge_entry(struct cp_build *b, const struct ccw1 *ccw,
  * data-chain continuation and a skip as a new command gets both states
  * (cp_merge_entry()).
  */
-static int cp_scan_seg(struct cp_build *b, u32 addr, u8 cur, bool alt0)
+static int cp_scan_seg(struct cp_builder *b, u32 addr, u8 cur, bool alt0)
 {
 	unsigned int n = 0;
 	int ret;
@@ -834,7 +720,7 @@ static unsigned int cp_nr_idaws(u64 a, u32 count, u32 bs, bool back)
 }
 
 /* One guest IDAW at @at: 0, -EFAULT (not readable) or -ENOMEM. */
-static int cp_read_idaw(struct cp_build *b, u32 at, u64 *idaw)
+static int cp_read_idaw(struct cp_builder *b, u32 at, u64 *idaw)
 {
 	u32 v;
 	int ret;
@@ -856,7 +742,7 @@ static int cp_read_idaw(struct cp_build *b, u32 at, u64 *idaw)
  * command starts, its first transfer faults. -EINVAL over the driver's
  * limits, -ENOMEM.
  */
-static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
+static int cp_read_idal(struct cp_builder *b, const struct ccw1 *ccw,
 			bool back, u64 *idaw, unsigned int *nvalid)
 {
 	u32 ia = dma32_to_u32(ccw->cda);
@@ -900,7 +786,7 @@ static int cp_read_idal(struct cp_build *b, const struct ccw1 *ccw,
  * format's limit: the command starts, its first transfer faults, nothing
  * is transferred.
  */
-static int cp_direct_idal(struct cp_build *b, const struct ccw1 *ccw,
+static int cp_direct_idal(struct cp_builder *b, const struct ccw1 *ccw,
 			  bool back, u64 *idaw, unsigned int *nvalid)
 {
 	u64 a = dma32_to_u32(ccw->cda);
@@ -924,7 +810,7 @@ static int cp_direct_idal(struct cp_build *b, const struct ccw1 *ccw,
  * Pin @npage IOVA-contiguous pages at @iova in one call and record the
  * pin record in the generation, which owns it from now on.
  */
-static int cp_pin_run(struct cp_build *b, u64 iova, unsigned int npage,
+static int cp_pin_run(struct cp_builder *b, u64 iova, unsigned int npage,
 		      int prot, struct page **pages)
 {
 	struct vfio_ccw_pin *rec;
@@ -948,7 +834,7 @@ static int cp_pin_run(struct cp_build *b, u64 iova, unsigned int npage,
  * pinned gets a NULL page (its IDAWs designate no storage). Return 0 or
  * -ENOMEM.
  */
-static int cp_pin_one_by_one(struct cp_build *b, const u64 *iova,
+static int cp_pin_one_by_one(struct cp_builder *b, const u64 *iova,
 			     unsigned int n, int prot, struct page **pages)
 {
 	unsigned int i;
@@ -969,7 +855,7 @@ static int cp_pin_one_by_one(struct cp_build *b, const u64 *iova,
  * IDAW into a host physical address, or CP_FAULT_ADDR where its page
  * cannot be pinned.
  */
-static int cp_pin_idaws(struct cp_build *b, u64 *idaw, unsigned int n,
+static int cp_pin_idaws(struct cp_builder *b, u64 *idaw, unsigned int n,
 			int prot)
 {
 	struct page *pages[VFIO_CCW_CP_MAX_IDAWS];
@@ -1071,7 +957,7 @@ static void cp_try_direct(struct ccw1 *ccw)
  * mapped) gets a NULL page: the IDAWs that need what the pin lacks
  * designate no storage. Return 0 or -ENOMEM.
  */
-static int cp_pin_each(struct cp_build *b, struct cp_page *pg,
+static int cp_pin_each(struct cp_builder *b, struct cp_page *pg,
 		       unsigned int n, struct page **pages)
 {
 	unsigned int i;
@@ -1099,9 +985,9 @@ static int cp_pin_each(struct cp_build *b, struct cp_page *pg,
  * addresses in the IDALs by host physical addresses, or by CP_FAULT_ADDR
  * for a page that cannot be pinned.
  */
-static int cp_pin_pending(struct cp_build *b)
+static int cp_pin_pending(struct cp_builder *b)
 {
-	unsigned int total = b->npend_idaws, np, i, k, run;
+	unsigned int total = b->nipin_idaws, np, i, k, run;
 	struct cp_page *pg;
 	struct page **pages;
 	u32 *map;
@@ -1123,13 +1009,13 @@ static int cp_pin_pending(struct cp_build *b)
 	pg = (struct cp_page *)b->idaw;
 	pages = (struct page **)(b->idaw + 2 * total);
 	map = (u32 *)(b->idaw + 3 * total);
-	for (i = 0, k = 0; i < b->npend; i++) {
+	for (i = 0, k = 0; i < b->nipin; i++) {
 		unsigned int j;
 
-		for (j = 0; j < b->pend[i].n; j++, k++) {
-			pg[k].iova = dma64_to_u64(b->pend[i].idal[j]) &
+		for (j = 0; j < b->ipin[i].n; j++, k++) {
+			pg[k].iova = dma64_to_u64(b->ipin[i].idal[j]) &
 				     PAGE_MASK;
-			pg[k].prot = b->pend[i].prot;
+			pg[k].prot = b->ipin[i].prot;
 			pg[k].ref = k;
 		}
 	}
@@ -1160,22 +1046,22 @@ static int cp_pin_pending(struct cp_build *b)
 			return ret;
 	}
 
-	for (i = 0, run = 0; i < b->npend; i++) {
+	for (i = 0, run = 0; i < b->nipin; i++) {
 		unsigned int j;
 
-		for (j = 0; j < b->pend[i].n; j++, run++) {
-			u64 a = dma64_to_u64(b->pend[i].idal[j]);
+		for (j = 0; j < b->ipin[i].n; j++, run++) {
+			u64 a = dma64_to_u64(b->ipin[i].idal[j]);
 
 			k = map[run];
 			/* not pinned as needed: the channel faults here */
-			if (!pages[k] || (b->pend[i].prot & ~pg[k].prot))
+			if (!pages[k] || (b->ipin[i].prot & ~pg[k].prot))
 				a = CP_FAULT_ADDR;
 			else
 				a = page_to_phys(pages[k]) + (a & ~PAGE_MASK);
-			b->pend[i].idal[j] = u64_to_dma64(a);
+			b->ipin[i].idal[j] = u64_to_dma64(a);
 		}
-		if (b->pend[i].direct)
-			cp_try_direct(b->pend[i].direct);
+		if (b->ipin[i].direct)
+			cp_try_direct(b->ipin[i].direct);
 	}
 	return 0;
 }
@@ -1186,7 +1072,7 @@ static int cp_pin_pending(struct cp_build *b)
  * of the segment so far. Return their number (0: the CCW transfers no
  * data), or -EINVAL over the driver's limits, -ENOMEM.
  */
-static int cp_prep_ccw(struct cp_build *b, struct cp_scan *s,
+static int cp_prep_ccw(struct cp_builder *b, struct cp_scan *s,
 		       u64 *idaw, u64 *data)
 {
 	const struct ccw1 *ccw = &s->ccw;
@@ -1222,7 +1108,7 @@ static int cp_prep_ccw(struct cp_build *b, struct cp_scan *s,
  * Room for an IDAL of @n IDAWs: from the segment's block at *@blk when it
  * holds the segment's IDALs, else from a chunk.
  */
-static dma64_t *cp_idal_get(struct cp_build *b, dma64_t **blk,
+static dma64_t *cp_idal_get(struct cp_builder *b, dma64_t **blk,
 			    unsigned int n)
 {
 	struct cp_chunk *c;
@@ -1256,7 +1142,7 @@ static dma64_t *cp_idal_get(struct cp_build *b, dma64_t **blk,
  * Copy the scanned CCW @i into @seg and translate its data, whose IDAWs
  * cp_prep_ccw() put at @idaw; the IDAL comes from cp_idal_get(@blk).
  */
-static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
+static int cp_xlate_ccw(struct cp_builder *b, struct cp_seg *seg,
 			unsigned int i, u64 *idaw, dma64_t **blk)
 {
 	const struct cp_scan *s = &b->scan[i];
@@ -1297,15 +1183,15 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 		}
 	} else {
 		/* pinned with the whole program by cp_pin_pending() */
-		ret = cp_grow((void **)&b->pend, b->pend_inl, &b->pend_cap,
-			      b->npend + 1, sizeof(*b->pend), 64);
+		ret = cp_grow((void **)&b->ipin, b->ipin_inl, &b->ipin_cap,
+			      b->nipin + 1, sizeof(*b->ipin), 64);
 		if (ret)
 			return ret;
-		b->pend[b->npend++] = (struct cp_pend) {
+		b->ipin[b->nipin++] = (struct cp_idal_pin) {
 			.idal = idal, .n = s->nvalid, .prot = prot,
 			.direct = direct ? host : NULL,
 		};
-		b->npend_idaws += s->nvalid;
+		b->nipin_idaws += s->nvalid;
 	}
 	for (k = 0; k < n; k++)
 		idal[k] = u64_to_dma64(k < s->nvalid ? idaw[k] : CP_FAULT_ADDR);
@@ -1319,39 +1205,28 @@ static int cp_xlate_ccw(struct cp_build *b, struct cp_seg *seg,
 }
 
 /*
- * Read and translate the segment at @addr entered in state @st. Return the
- * new segment's index (of a segment that may be empty: only its guard) or
- * -errno.
- *
- * The segment is read whole (cp_scan_seg()), then the IDAWs of all its CCWs
- * (cp_prep_ccw()), so that its block is allocated once, at its size.
+ * Step 1 of cp_add_seg(): the IDAWs of the @n CCWs just scanned, at guest
+ * addresses, into b->idaw. Return how many CCWs are prepared (fewer than
+ * @n when an optional one is cut off with the rest) or -errno; *@nidaws
+ * is the number of their IDAWs.
  */
-static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
+static int cp_seg_prep(struct cp_builder *b, unsigned int n,
+		       unsigned int *nidaws)
 {
-	struct cp_gen *gen = b->gen;
-	bool inl;
-	unsigned int i, m, off, nidaws = 0;
-	struct cp_seg *seg;
-	struct ccw1 *host;
-	dma64_t *blk;
-	size_t size;
+	unsigned int m;
 	u64 data = 0;
-	int n, ret;
+	int ret;
 
-	n = cp_scan_seg(b, addr, st, alt);
-	if (n < 0)
-		return n;
-	/* n == 0: an empty segment, its guard, where the channel faults */
-
+	*nidaws = 0;
 	for (m = 0; m < n; m++) {
 		/* sized once for one IDAW a CCW, cp_pin_pending()'s use too */
 		ret = cp_grow((void **)&b->idaw, b->idaw_inl, &b->idaw_cap,
-			      nidaws + VFIO_CCW_CP_MAX_IDAWS, sizeof(*b->idaw),
-			      4 * (b->npend_idaws + n) +
+			      *nidaws + VFIO_CCW_CP_MAX_IDAWS, sizeof(*b->idaw),
+			      4 * (b->nipin_idaws + n) +
 			      VFIO_CCW_CP_MAX_IDAWS);
 		if (ret)
 			return ret;
-		ret = cp_prep_ccw(b, &b->scan[m], b->idaw + nidaws, &data);
+		ret = cp_prep_ccw(b, &b->scan[m], b->idaw + *nidaws, &data);
 		if (ret < 0) {
 			/* an optional CCW is cut off with the rest */
 			if (ret == -ENOMEM || !(b->scan[m].st & CP_ST_OPT))
@@ -1359,28 +1234,46 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 			break;
 		}
 		b->scan[m].nidaw = ret;
-		nidaws += ret;
+		*nidaws += ret;
 	}
+	return m;
+}
+
+/*
+ * Step 2 of cp_add_seg(): a new segment at guest address @addr with room
+ * for @n CCWs, their guards and state bits, and, when all of it fits in a
+ * page, for @nidaws IDAWs (*@blk then points there; else it is NULL and
+ * the IDALs come from chunks). The first small segment of a program lives
+ * in the program. Return the segment or an ERR_PTR().
+ */
+static struct cp_seg *cp_seg_alloc(struct cp_builder *b, u32 addr,
+				   unsigned int n, unsigned int nidaws,
+				   dma64_t **blk)
+{
+	struct cp_gen *gen = b->gen;
+	size_t size = (n + CP_GUARDS) * sizeof(struct ccw1) + n;
+	struct cp_seg *seg;
+	struct ccw1 *host;
+	bool inl;
+	int ret;
 
 	ret = cp_gen_reserve_seg(gen);
 	if (ret)
-		return ret;
-	size = (n + CP_GUARDS) * sizeof(*host) + n;
-	if (size + nidaws * sizeof(*blk) > PAGE_SIZE) {
+		return ERR_PTR(ret);
+	if (size + nidaws * sizeof(**blk) > PAGE_SIZE) {
 		b->chunk_need = nidaws;
 		nidaws = 0;
 	}
-	inl = b->seg0 && size + nidaws * sizeof(*blk) <= CP_SEG0_BYTES;
+	inl = b->seg0 && size + nidaws * sizeof(**blk) <= CP_SEG0_BYTES;
 	if (inl) {
-		/* the first segment of a program, small: in the program */
 		host = (struct ccw1 *)b->seg0;
 		b->seg0 = NULL;
 	} else {
 		cp_count_alloc();
-		host = kzalloc(size + nidaws * sizeof(*blk),
+		host = kzalloc(size + nidaws * sizeof(**blk),
 			       GFP_KERNEL | GFP_DMA);
 		if (!host)
-			return -ENOMEM;
+			return ERR_PTR(-ENOMEM);
 	}
 	seg = &gen->segs[gen->nsegs++];
 	memset(seg, 0, sizeof(*seg));
@@ -1389,10 +1282,23 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 	seg->hstart = dma32_to_u32(virt_to_dma32(host));
 	seg->cap = n;
 	seg->host = host;
-	blk = (dma64_t *)(host + n + CP_GUARDS);
-	seg->st = (u8 *)(blk + nidaws);
+	*blk = (dma64_t *)(host + n + CP_GUARDS);
+	seg->st = (u8 *)(*blk + nidaws);
 	if (!nidaws)
-		blk = NULL;
+		*blk = NULL;
+	return seg;
+}
+
+/*
+ * Step 3 of cp_add_seg(): copy and translate the @m prepared CCWs into
+ * @seg, whose IDALs come from @blk. An optional CCW that fails becomes the
+ * segment's end (a guard). Return 0 or -errno.
+ */
+static int cp_seg_emit(struct cp_builder *b, struct cp_seg *seg,
+		       unsigned int m, dma64_t *blk)
+{
+	unsigned int i, off;
+	int ret;
 
 	for (i = 0, off = 0; i < m; off += b->scan[i++].nidaw) {
 		ret = cp_xlate_ccw(b, seg, i, b->idaw + off, &blk);
@@ -1405,19 +1311,31 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 	}
 	seg->nr = i;
 	b->nccws += i;
+	return 0;
+}
+
+/*
+ * Step 4 of cp_add_seg(): queue the TICs of segment @si for linking and
+ * count the CCWs that end a chain. Return 0 or -ENOMEM.
+ */
+static int cp_seg_queue_tics(struct cp_builder *b, unsigned int si)
+{
+	const struct cp_seg *seg = &b->gen->segs[si];
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i < seg->nr; i++) {
 		const struct ccw1 *ccw = &seg->host[i];
 
 		if (seg->st[i] & CP_ST_TIC) {
-			ret = cp_grow((void **)&b->work, b->work_inl,
-				      &b->work_cap, b->nwork + 1,
-				      sizeof(*b->work), 16);
+			ret = cp_grow((void **)&b->tic, b->tic_inl,
+				      &b->tic_cap, b->ntic_todo + 1,
+				      sizeof(*b->tic), 16);
 			if (ret)
 				return ret;
-			b->work[b->nwork++] = (struct cp_work) {
+			b->tic[b->ntic_todo++] = (struct cp_tic) {
 				.target = dma32_to_u32(b->scan[i].ccw.cda),
-				.seg = gen->nsegs - 1,
+				.seg = si,
 				.idx = i,
 				.st = seg->st[i] & (CP_ST_CHAIN | CP_ST_OPT),
 				.alt = b->scan[i].alt,
@@ -1427,11 +1345,46 @@ static int cp_add_seg(struct cp_build *b, u32 addr, u8 st, bool alt)
 			b->nends++;
 		}
 	}
-	return gen->nsegs - 1;
+	return 0;
+}
+
+/*
+ * Read and translate the segment at @addr entered in state @st. Return the
+ * new segment's index (of a segment that may be empty: only its guard) or
+ * -errno.
+ *
+ * The segment is read whole (cp_scan_seg()), then the IDAWs of all its CCWs
+ * are prepared, so that its block is allocated once, at its size; then its
+ * CCWs are translated and its TICs queued.
+ */
+static int cp_add_seg(struct cp_builder *b, u32 addr, u8 st, bool alt)
+{
+	unsigned int nidaws;
+	struct cp_seg *seg;
+	dma64_t *blk;
+	int n, m, ret;
+
+	n = cp_scan_seg(b, addr, st, alt);
+	if (n < 0)
+		return n;
+	/* n == 0: an empty segment, its guard, where the channel faults */
+	m = cp_seg_prep(b, n, &nidaws);
+	if (m < 0)
+		return m;
+	seg = cp_seg_alloc(b, addr, n, nidaws, &blk);
+	if (IS_ERR(seg))
+		return PTR_ERR(seg);
+	ret = cp_seg_emit(b, seg, m, blk);
+	if (ret)
+		return ret;
+	ret = cp_seg_queue_tics(b, b->gen->nsegs - 1);
+	if (ret)
+		return ret;
+	return b->gen->nsegs - 1;
 }
 
 /* Link the TIC of @w to its target, translating the target if needed. */
-static int cp_link_tic(struct cp_build *b, const struct cp_work *w)
+static int cp_link_tic(struct cp_builder *b, const struct cp_tic *w)
 {
 	struct cp_gen *gen = b->gen;
 	struct cp_seg *seg;
@@ -1493,7 +1446,7 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 		    struct cp_gen *gen)
 {
 	const struct cmd_orb *orb = &cp->orb.cmd;
-	struct cp_build b = {
+	struct cp_builder b = {
 		.ops = cp->ops,
 		.ctx = cp->ctx,
 		.fmt1 = orb->fmt,
@@ -1502,8 +1455,8 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 		.limit = orb->fmt ? 1ULL << 31 : 1ULL << 24,
 		.scan_cap = CP_INL_CCWS,
 		.idaw_cap = CP_INL_IDAWS,
-		.work_cap = CP_INL_WORK,
-		.pend_cap = CP_INL_PEND,
+		.tic_cap = CP_INL_TICS,
+		.ipin_cap = CP_INL_IDAL_PINS,
 		.gen = gen,
 		.seg0 = gen->embedded ?
 			container_of(gen, struct vfio_ccw_cp, gen0)->seg0 : NULL,
@@ -1514,13 +1467,13 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 	BUILD_BUG_ON(CP_INL_IDAWS < VFIO_CCW_CP_MAX_IDAWS);
 	b.scan = b.scan_inl;
 	b.idaw = b.idaw_inl;
-	b.work = b.work_inl;
-	b.pend = b.pend_inl;
+	b.tic = b.tic_inl;
+	b.ipin = b.ipin_inl;
 
 	ret = cp_add_seg(&b, cpa, 0, false);
-	while (ret >= 0 && b.nwork) {
+	while (ret >= 0 && b.ntic_todo) {
 		/* by value: linking pushes new work into the popped slot */
-		struct cp_work w = b.work[--b.nwork];
+		struct cp_tic w = b.tic[--b.ntic_todo];
 
 		ret = cp_link_tic(&b, &w);
 	}
@@ -1541,8 +1494,8 @@ static int cp_build(const struct vfio_ccw_cp *cp, u32 cpa,
 	gen->entry = entry;
 	ret = 0;
 out:
-	cp_ungrow(b.pend, b.pend_inl);
-	cp_ungrow(b.work, b.work_inl);
+	cp_ungrow(b.ipin, b.ipin_inl);
+	cp_ungrow(b.tic, b.tic_inl);
 	cp_ungrow(b.idaw, b.idaw_inl);
 	cp_ungrow(b.scan, b.scan_inl);
 	return ret;

@@ -8,37 +8,12 @@
  * addresses. The translation knows nothing about the device: it reaches
  * guest memory only through &struct vfio_ccw_dma_ops.
  *
- * Limits (copied into Documentation/s390/vfio-ccw.rst; exceeding one makes
+ * Its limits are the VFIO_CCW_CP_* constants below, one kernel-doc each
+ * (Documentation/s390/vfio-ccw.rst includes them): a program over one makes
  * vfio_ccw_cp_translate() or vfio_ccw_cp_prepare_resume() fail with
- * -EINVAL, never hang):
- *
- * ==============================  =====================================
- * VFIO_CCW_CP_MAX_CCWS   (1024)   CCWs (TICs included) per program and
- *                                 per resumed tail
- * VFIO_CCW_CP_MAX_TICS   (256)    TIC CCWs per program
- * VFIO_CCW_CP_MAX_IDAWS  (33)     IDAWs per CCW: a 65535-byte count in
- *                                 2 KiB blocks needs at most 33
- * VFIO_CCW_CP_MAX_DATA   (16 MiB) sum of the byte counts of all data-
- *                                 transferring CCWs of a program
- * VFIO_CCW_CP_PIN_BATCH  (512)    pages per call of &vfio_ccw_dma_ops.pin
- * VFIO_CCW_CP_READ_WINDOW (256)   bytes of CCWs or of IDALs per
- *                                 &vfio_ccw_dma_ops.read, never across a
- *                                 page boundary
- * ==============================  =====================================
- *
- * Programs are also refused with -EINVAL when the architecture says the
- * channel would refuse them and a faithful copy is impossible or unsafe:
- * a CCW or TIC address not on a doubleword or beyond 31 bits (format 1) or
- * 24 bits (format 0); an invalid command code (low four bits zero); a TIC
- * that designates a TIC; a format-1 TIC with flags, count or high command
- * bits; a zero count in a format-0 CCW or in a data-chained CCW; the MIDA
- * flag; a data area or IDAL beyond the CCW format's address range; an IDAW
- * that is not on a block boundary; a program without any CCW that ends
- * the chain (no chaining flag) or suspends it (S flag), such as a TIC loop
- * of command-chained CCWs; ORB bits this driver does not offer (MIDAW,
- * ORB extension). Transport-mode ORBs fail with -EOPNOTSUPP. A CCW, IDAL
- * or data page that cannot be read or pinned (not mapped; read-only for a
- * read, read-backward or sense CCW) fails with -EFAULT.
+ * -EINVAL, never hang. What else is refused, and why everything the
+ * channel checks itself is left to the channel, is in
+ * Documentation/s390/vfio-ccw-translation.rst.
  */
 #ifndef _VFIO_CCW_CP_H_
 #define _VFIO_CCW_CP_H_
