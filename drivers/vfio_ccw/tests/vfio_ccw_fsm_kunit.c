@@ -499,6 +499,30 @@ static void fsm_test_open_close(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->disables, 1);
 }
 
+/*
+ * A started program, then close: the disable answers @disable_ret and
+ * STORE SUBCHANNEL shows the activity @actl.
+ */
+static void close_started(struct kunit *test, struct fsm_ctx *ctx,
+			  int disable_ret, u16 actl)
+{
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->disable_ret = disable_ret;
+	ctx->schib.scsw.cmd.actl = actl;
+	vfio_ccw_fsm_close(&ctx->priv);
+}
+
+/* A started program, then not operational while the device is active. */
+static void notoper_started(struct kunit *test, struct fsm_ctx *ctx)
+{
+	open_dev(test, ctx);
+	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
+	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
+	scoped_guard(spinlock_irq, &ctx->lock)
+		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+}
+
 /* Start, final interrupt, program retired and unpinned. */
 static void fsm_test_start_final(struct kunit *test)
 {
@@ -599,6 +623,21 @@ static void fsm_test_second_start_ebusy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 }
 
+/*
+ * Open, then a start whose translation calls @hook at its first read: the
+ * start and the hook succeed, and SSCH is issued @ssch times.
+ */
+static void start_with_hook(struct kunit *test, struct fsm_ctx *ctx,
+			    int (*hook)(struct vfio_ccw_private *), int ssch)
+{
+	open_dev(test, ctx);
+	ctx->on_read = hook;
+	ctx->on_read_at = 1;
+	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
+	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], ssch);
+}
+
 /* During translation: the start is seen in CP_PROCESSING, refused again. */
 static int read_hook_start(struct vfio_ccw_private *private)
 {
@@ -628,13 +667,8 @@ static void fsm_test_overtake(struct kunit *test, int (*hook)(struct
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	ctx->on_read = hook;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
 	/* start not issued, program freed, back to IDLE */
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	start_with_hook(test, ctx, hook, 0);
 	if (insn >= 0)
 		KUNIT_EXPECT_EQ(test, ctx->calls[insn], 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
@@ -690,12 +724,7 @@ static int read_hook_clear_irq(struct vfio_ccw_private *private)
 static void overtake_irq_first(struct kunit *test, struct fsm_ctx *ctx,
 			       int (*hook)(struct vfio_ccw_private *))
 {
-	open_dev(test, ctx);
-	ctx->on_read = hook;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	start_with_hook(test, ctx, hook, 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	KUNIT_EXPECT_EQ(test, ctx->priv.irq_seq, 1);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
@@ -758,12 +787,7 @@ static void fsm_test_overtake_second_halt(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	ctx->on_read = read_hook_halt_twice;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 0);
+	start_with_hook(test, ctx, read_hook_halt_twice, 0);
 	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
 			SCSW_FCTL_CLEAR_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
@@ -780,12 +804,7 @@ static void fsm_test_failed_halt_no_overtake(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	ctx->on_read = read_hook_halt_fails;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
+	start_with_hook(test, ctx, read_hook_halt_fails, 1);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 }
@@ -794,12 +813,7 @@ static void fsm_test_start_in_processing(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	ctx->on_read = read_hook_start;
-	ctx->on_read_at = 1;
-	KUNIT_EXPECT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, ctx->on_read_ret, 0);
-	KUNIT_EXPECT_EQ(test, ctx->calls[F_SSCH], 1);
+	start_with_hook(test, ctx, read_hook_start, 1);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 }
 
@@ -894,6 +908,19 @@ static void final_frees_program(struct kunit *test, struct fsm_ctx *ctx,
 	deliver_final(ctx, fctl);
 	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs);
+}
+
+/*
+ * Parked by close: not freed (the channel may still run it), unpinned,
+ * its pages held by a reference each.
+ */
+static void expect_parked(struct kunit *test, struct fsm_ctx *ctx, int refs)
+{
+	KUNIT_EXPECT_NOT_NULL_MSG(test, ctx->priv.parked,
+				  "program freed while STSCH shows activity");
+	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
+	KUNIT_EXPECT_EQ_MSG(test, mem_refs(ctx), refs + 1,
+			    "the running program's pages lost their references");
 }
 
 /*
@@ -1099,16 +1126,10 @@ static void fsm_test_close_parks_busy_program(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->disable_ret = -EBUSY;
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT;
-	vfio_ccw_fsm_close(&ctx->priv);
+	close_started(test, ctx, -EBUSY, SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
-	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
+	expect_parked(test, ctx, refs);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_open(&ctx->priv), -ENODEV);
 	/* the channel is done at last */
 	ctx->disable_ret = 0;
@@ -1124,10 +1145,7 @@ static void fsm_test_close_frees_idle_program(struct kunit *test)
 {
 	struct fsm_ctx *ctx = test->priv;
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->disable_ret = -EBUSY;	/* status pending, say */
-	vfio_ccw_fsm_close(&ctx->priv);
+	close_started(test, ctx, -EBUSY, 0);	/* status pending, say */
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_STANDBY);
 	KUNIT_EXPECT_NULL(test, ctx->priv.parked);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
@@ -1139,15 +1157,9 @@ static void fsm_test_close_disable_error_parks(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->disable_ret = -EIO;
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SCHACT;
-	vfio_ccw_fsm_close(&ctx->priv);
+	close_started(test, ctx, -EIO, SCSW_ACTL_SCHACT);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
-	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
-	KUNIT_EXPECT_EQ(test, mem_refs(ctx), refs + 1);
+	expect_parked(test, ctx, refs);
 	ctx->disable_ret = 0;
 	final_frees_program(test, ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC, refs);
 }
@@ -1163,11 +1175,7 @@ static void fsm_test_notoper_parks_active_program(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
-	scoped_guard(spinlock_irq, &ctx->lock)
-		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	notoper_started(test, ctx);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
 	KUNIT_EXPECT_NULL(test, ctx->priv.retired);
@@ -1193,16 +1201,9 @@ static void fsm_test_close_enodev_is_no_proof(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->disable_ret = -ENODEV;
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;	/* STSCH cc 0: active */
-	vfio_ccw_fsm_close(&ctx->priv);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, ctx->priv.parked,
-				  "program freed while STSCH shows activity");
-	KUNIT_EXPECT_EQ(test, ctx->pinned, 0);
-	KUNIT_EXPECT_EQ_MSG(test, mem_refs(ctx), refs + 1,
-			    "the running program's pages lost their references");
+	/* STSCH cc 0: active */
+	close_started(test, ctx, -ENODEV, SCSW_ACTL_DEVACT);
+	expect_parked(test, ctx, refs);
 	ctx->disable_ret = 0;
 	final_frees_program(test, ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC, refs);
 }
@@ -1353,11 +1354,7 @@ static void fsm_test_parked_program_reclaimed_at_remove(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
-	scoped_guard(spinlock_irq, &ctx->lock)
-		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	notoper_started(test, ctx);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->priv.parked);
 	KUNIT_EXPECT_EQ_MSG(test, ctx->calls[F_CSCH], 1,
 			    "parked without a CLEAR SUBCHANNEL");
@@ -1383,11 +1380,7 @@ static void fsm_test_parked_program_cleared_at_remove(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx), disables;
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
-	scoped_guard(spinlock_irq, &ctx->lock)
-		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	notoper_started(test, ctx);
 	vfio_ccw_fsm_close(&ctx->priv);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->priv.parked);
 	/* the first clear is refused (cc 1), the next one takes */
@@ -1413,11 +1406,7 @@ static void fsm_test_parked_program_left_at_remove(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 	int refs = mem_refs(ctx);
 
-	open_dev(test, ctx);
-	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	ctx->schib.scsw.cmd.actl = SCSW_ACTL_DEVACT;
-	scoped_guard(spinlock_irq, &ctx->lock)
-		vfio_ccw_fsm_notoper_locked(&ctx->priv);
+	notoper_started(test, ctx);
 	vfio_ccw_fsm_close(&ctx->priv);
 	ctx->calls[F_CSCH] = 0;
 	vfio_ccw_private_remove(&ctx->priv);
