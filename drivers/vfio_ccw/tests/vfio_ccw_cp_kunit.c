@@ -134,10 +134,8 @@ static struct vfio_ccw_pin *fake_pin(void *ctx, u64 iova, int npage, int prot,
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return ERR_PTR(-ENOMEM);
-	rec->magic = FAKE_REC_MAGIC;
-	rec->npage = npage;
-	rec->prot = prot;
-	rec->iova = iova;
+	*rec = (struct fake_rec){ .magic = FAKE_REC_MAGIC, .npage = npage,
+				  .prot = prot, .iova = iova };
 	for (i = 0; i < npage; i++) {
 		struct fake_page *p = fg_page(g, iova + i * PAGE_SIZE);
 
@@ -2076,6 +2074,26 @@ static struct ccw1 *suspended_slot(struct kunit *test, struct fake_guest *g,
 	return slot;
 }
 
+/*
+ * Resume at the suspended @slot of @cp after the guest rewrote it: the
+ * slot's TIC leads to a host CCW of command @cmd, which maps back to the
+ * guest's CCW address @cpa. Return: that host CCW.
+ */
+static struct ccw1 *resume_at_slot(struct kunit *test, struct vfio_ccw_cp *cp,
+				   struct ccw1 *slot, u8 cmd, u32 cpa)
+{
+	struct ccw1 *t;
+
+	KUNIT_ASSERT_EQ(test,
+			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
+			0);
+	t = dma32_to_virt(slot->cda);
+	KUNIT_EXPECT_EQ(test, t->cmd_code, cmd);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
+			cpa);
+	return t;
+}
+
 static void cp_test_resume_tic(struct kunit *test)
 {
 	struct fake_guest *g = test->priv;
@@ -2087,15 +2105,9 @@ static void cp_test_resume_tic(struct kunit *test)
 	/* the guest replaces the suspended CCW by a TIC */
 	tic(g, PROG + 8, PROG + 0x800);
 	ccw1(g, PROG + 0x800, CMD_READ, 0, 8, D3);
-	KUNIT_ASSERT_EQ(test,
-			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
-			0);
 	/* the slot's TIC leads straight to the READ: no TIC to a TIC */
-	t = dma32_to_virt(slot->cda);
-	KUNIT_EXPECT_EQ(test, t->cmd_code, CMD_READ);
+	t = resume_at_slot(test, cp, slot, CMD_READ, PROG + 0x808);
 	KUNIT_EXPECT_EQ(test, host_idaw(t, 0), fg_phys(g, D3));
-	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
-			PROG + 0x808);
 
 	vfio_ccw_cp_free(cp);
 	expect_no_pins(test, g);
@@ -2110,19 +2122,13 @@ static void cp_test_resume_tic_to_tic(struct kunit *test)
 {
 	struct fake_guest *g = test->priv;
 	struct vfio_ccw_cp *cp;
-	struct ccw1 *slot, *t;
+	struct ccw1 *slot;
 
 	slot = suspended_slot(test, g, &cp);
 	tic(g, PROG + 8, PROG + 0x800);
 	tic(g, PROG + 0x800, PROG + 0x900);
 	ccw1(g, PROG + 0x900, CMD_READ, 0, 8, D3);
-	KUNIT_ASSERT_EQ(test,
-			vfio_ccw_cp_prepare_resume(cp, virt_to_phys(slot) + 8),
-			0);
-	t = dma32_to_virt(slot->cda);
-	KUNIT_EXPECT_EQ(test, t->cmd_code, CCW_CMD_TIC);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_guest_cpa(cp, virt_to_phys(t) + 8),
-			PROG + 0x808);
+	resume_at_slot(test, cp, slot, CCW_CMD_TIC, PROG + 0x808);
 
 	vfio_ccw_cp_free(cp);
 	expect_no_pins(test, g);

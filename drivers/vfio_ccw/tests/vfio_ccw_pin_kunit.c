@@ -432,6 +432,21 @@ static void pin_test_optional_pin_failure(struct kunit *test)
 	check_backend(ctx);
 }
 
+/*
+ * The program of one CCW, SENSE (SLI, 8 bytes) into page P, translated
+ * with the ORB @orb (for the case to translate again).
+ */
+static struct vfio_ccw_cp *translate_sense(struct kunit *test,
+					   struct pin_ctx *ctx, union orb *orb)
+{
+	struct vfio_ccw_cp *cp;
+
+	ccw(ctx, PROG, CCW_CMD_BASIC_SENSE, CCW_FLAG_SLI, 8, P);
+	orb_at(orb, PROG);
+	KUNIT_ASSERT_EQ(test, translate(ctx, orb, &cp), 0);
+	return cp;
+}
+
 /* An ended program's record goes to the cache and to the next owner. */
 static void pin_test_cache_hands_over(struct kunit *test)
 {
@@ -440,9 +455,7 @@ static void pin_test_cache_hands_over(struct kunit *test)
 	struct vfio_ccw_cp *cp;
 	union orb orb;
 
-	ccw(ctx, PROG, CCW_CMD_BASIC_SENSE, CCW_FLAG_SLI, 8, P);
-	orb_at(&orb, PROG);
-	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
+	cp = translate_sense(test, ctx, &orb);
 	vfio_ccw_cp_free(cp);
 	check_backend(ctx);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_pins_count(&ctx->pins,
@@ -475,9 +488,7 @@ static void pin_test_owner_frees_during_revoke(struct kunit *test)
 	struct vfio_ccw_cp *cp;
 	union orb orb;
 
-	ccw(ctx, PROG, CCW_CMD_BASIC_SENSE, CCW_FLAG_SLI, 8, P);
-	orb_at(&orb, PROG);
-	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
+	cp = translate_sense(test, ctx, &orb);
 	ctx->unpin_cp = cp;
 	ctx->on_unpin = free_cp_hook;
 	vfio_ccw_pins_revoke(&ctx->pins, 0, U64_MAX, true);
@@ -621,9 +632,7 @@ static void pin_test_enomem_empties_cache(struct kunit *test)
 	struct vfio_ccw_cp *cp;
 	union orb orb;
 
-	ccw(ctx, PROG, CCW_CMD_BASIC_SENSE, CCW_FLAG_SLI, 8, P);
-	orb_at(&orb, PROG);
-	KUNIT_ASSERT_EQ(test, translate(ctx, &orb, &cp), 0);
+	cp = translate_sense(test, ctx, &orb);
 	vfio_ccw_cp_free(cp);
 	KUNIT_EXPECT_EQ(test, ctx->pinned, 1);
 	ctx->enomem_above = 1;
