@@ -24,6 +24,7 @@
 #include <asm/dma-types.h>
 
 #include "../vfio_ccw_cp.h"
+#include "vfio_ccw_kunit.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -2276,14 +2277,7 @@ static struct kunit_case cp_test_cases[] = {
 	{}
 };
 
-static struct kunit_suite cp_test_suite = {
-	.name = "vfio_ccw_cp",
-	.init = cp_test_init,
-	.exit = cp_test_exit,
-	.test_cases = cp_test_cases,
-};
-
-kunit_test_suite(cp_test_suite);
+VFIO_CCW_KUNIT_SUITE(cp, cp_test_init, cp_test_exit, cp_test_cases);
 
 MODULE_DESCRIPTION("KUnit tests of vfio-ccw channel-program translation");
 MODULE_LICENSE("GPL");

@@ -21,6 +21,7 @@
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_kunit.h"
 
 enum fake_insn { F_SSCH, F_RSCH, F_HSCH, F_CSCH, F_XSCH, F_STSCH, F_NR };
 
@@ -1663,14 +1664,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	{}
 };
 
-static struct kunit_suite vfio_ccw_fsm_suite = {
-	.name = "vfio_ccw_fsm",
-	.init = fsm_test_init,
-	.exit = fsm_test_exit,
-	.test_cases = vfio_ccw_fsm_cases,
-};
-
-kunit_test_suite(vfio_ccw_fsm_suite);
+VFIO_CCW_KUNIT_SUITE(fsm, fsm_test_init, fsm_test_exit, vfio_ccw_fsm_cases);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests of the vfio-ccw state machine");

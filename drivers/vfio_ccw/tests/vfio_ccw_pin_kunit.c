@@ -25,6 +25,7 @@
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_pin.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_kunit.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -656,11 +657,4 @@ static struct kunit_case vfio_ccw_pin_cases[] = {
 	{}
 };
 
-static struct kunit_suite vfio_ccw_pin_suite = {
-	.name = "vfio_ccw_pin",
-	.init = pin_test_init,
-	.exit = pin_test_exit,
-	.test_cases = vfio_ccw_pin_cases,
-};
-
-kunit_test_suite(vfio_ccw_pin_suite);
+VFIO_CCW_KUNIT_SUITE(pin, pin_test_init, pin_test_exit, vfio_ccw_pin_cases);
