@@ -26,16 +26,13 @@ FIXTURE(abi) {
 
 FIXTURE_SETUP(abi)
 {
-	vccw_open_ok(&self->dev, vccw_env_mdev());
+	vccw_fixture_open(self, MEM_SIZE);
 	ASSERT_NEW_ABI(&self->dev);
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
 }
 
 FIXTURE_TEARDOWN(abi)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 static void expect_region(struct __test_metadata *_metadata,
@@ -499,16 +496,13 @@ FIXTURE(overtake) {
 
 FIXTURE_SETUP(overtake)
 {
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	ASSERT_TRUE(self->dev.region[VFIO_CCW_REGION_ASYNC].present);
 }
 
 FIXTURE_TEARDOWN(overtake)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 TEST_F_TIMEOUT(overtake, csch_never_eagain, 60)

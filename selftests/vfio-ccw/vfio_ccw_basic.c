@@ -25,15 +25,12 @@ FIXTURE(basic) {
 FIXTURE_SETUP(basic)
 {
 	self->fds_before = vccw_count_fds();
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 }
 
 FIXTURE_TEARDOWN(basic)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 	EXPECT_EQ(self->fds_before, vccw_count_fds());
 }
 
@@ -197,10 +194,7 @@ TEST_F(basic, io_region_read_idle)
 						    sizeof(io), 0));
 }
 
-FIXTURE(sense_id) {
-	struct vccw_dev dev;
-	struct vccw_mem mem;
-};
+VCCW_FIXTURE(sense_id, MEM_SIZE)
 
 FIXTURE_VARIANT(sense_id) {
 	uint16_t count;
@@ -209,19 +203,6 @@ FIXTURE_VARIANT(sense_id) {
 FIXTURE_VARIANT_ADD(sense_id, count7) { .count = 7 };
 FIXTURE_VARIANT_ADD(sense_id, count8) { .count = 8 };
 FIXTURE_VARIANT_ADD(sense_id, count256) { .count = 256 };
-
-FIXTURE_SETUP(sense_id)
-{
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
-}
-
-FIXTURE_TEARDOWN(sense_id)
-{
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
-}
 
 /* SENSE ID with SLI: data FF 3832 xx, CE+DE, the guest's CCW address + 8. */
 TEST_F(sense_id, round_trip)
@@ -275,8 +256,7 @@ TEST_F(basic, reopen)
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 	vccw_mem_free(&self->dev, &self->mem);
 	vccw_close(&self->dev);
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 }
 

@@ -151,8 +151,7 @@ FIXTURE(counters) {
 
 FIXTURE_SETUP(counters)
 {
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	ASSERT_EQ(0, stats_read(self->dev.uuid, &self->before)) {
 		TH_LOG("no counters in debugfs for %s", self->dev.uuid);
 	}
@@ -160,9 +159,7 @@ FIXTURE_SETUP(counters)
 
 FIXTURE_TEARDOWN(counters)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 /* Every counter the documentation names is there. */

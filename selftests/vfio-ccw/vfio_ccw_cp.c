@@ -28,8 +28,7 @@ FIXTURE_SETUP(cp)
 	struct ccw1 *ccw;
 	struct ccw_orb orb;
 
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	/* what 32 bytes of SENSE ID look like, read the plain way */
 	ccw = (struct ccw1 *)(self->mem.va + 0xf000);
 	ccw_set(ccw, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 32,
@@ -44,9 +43,7 @@ FIXTURE_SETUP(cp)
 
 FIXTURE_TEARDOWN(cp)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 /* The IOVA and the CCW at offset @off of the fixture's memory. */
@@ -114,10 +111,7 @@ static bool stored(const uint8_t *p, size_t len)
 		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);		\
 	} while (0)
 
-FIXTURE(chain) {
-	struct vccw_dev dev;
-	struct vccw_mem mem;
-};
+VCCW_FIXTURE(chain, MEM_SIZE)
 
 FIXTURE_VARIANT(chain) {
 	int n;
@@ -128,19 +122,6 @@ FIXTURE_VARIANT_ADD(chain, nop2) { .n = 2 };
 FIXTURE_VARIANT_ADD(chain, nop16) { .n = 16 };
 FIXTURE_VARIANT_ADD(chain, nop64) { .n = 64 };
 FIXTURE_VARIANT_ADD(chain, nop256) { .n = 256 };
-
-FIXTURE_SETUP(chain)
-{
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
-}
-
-FIXTURE_TEARDOWN(chain)
-{
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
-}
 
 /* n command-chained NOPs: one interrupt, CCW address after the last. */
 TEST_F(chain, nops)

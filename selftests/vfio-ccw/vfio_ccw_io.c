@@ -23,8 +23,7 @@ FIXTURE(io) {
 
 FIXTURE_SETUP(io)
 {
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	self->sid_ccw = (struct ccw1 *)(self->mem.va + 0x100);
 	ccw_set(self->sid_ccw, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8,
 		(uint32_t)self->mem.iova + 0x1000);
@@ -33,9 +32,7 @@ FIXTURE_SETUP(io)
 
 FIXTURE_TEARDOWN(io)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 /* The region as QEMU writes it for a START of the SENSE ID program. */
@@ -173,10 +170,7 @@ TEST_F(io, second_start_while_suspended_ebusy)
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 }
 
-FIXTURE(io_hc) {
-	struct vccw_dev dev;
-	struct vccw_mem mem;
-};
+VCCW_FIXTURE(io_hc, MEM_SIZE)
 
 FIXTURE_VARIANT(io_hc) {
 	unsigned int fctl;
@@ -184,19 +178,6 @@ FIXTURE_VARIANT(io_hc) {
 
 FIXTURE_VARIANT_ADD(io_hc, halt) { .fctl = SCSW_FCTL_HALT };
 FIXTURE_VARIANT_ADD(io_hc, clear) { .fctl = SCSW_FCTL_CLEAR };
-
-FIXTURE_SETUP(io_hc)
-{
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
-}
-
-FIXTURE_TEARDOWN(io_hc)
-{
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
-}
 
 /*
  * Halt or clear written to the I/O region end a suspended program with one

@@ -29,7 +29,7 @@ FIXTURE_SETUP(modern)
 {
 	uint32_t i;
 
-	vccw_open_ok(&self->dev, vccw_env_mdev());
+	vccw_fixture_open(self, MEM_SIZE);
 	memset(self->typed, 0, sizeof(self->typed));
 	for (i = 1; i < self->dev.info.num_regions; i++) {
 		struct vccw_region r;
@@ -39,14 +39,11 @@ FIXTURE_SETUP(modern)
 		    r.subtype < VFIO_CCW_REGION_SLOTS)
 			self->typed[r.subtype] = r;
 	}
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
 }
 
 FIXTURE_TEARDOWN(modern)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 TEST_F(modern, region_types_and_sizes)
@@ -157,16 +154,13 @@ FIXTURE_VARIANT_ADD(async, csch) {
 
 FIXTURE_SETUP(async)
 {
-	vccw_open_ok(&self->dev, vccw_env_mdev());
-	vccw_mem_alloc_ok(&self->dev, &self->mem, MEM_SIZE);
+	vccw_fixture_open(self, MEM_SIZE);
 	ASSERT_TRUE(self->dev.region[VFIO_CCW_REGION_ASYNC].present);
 }
 
 FIXTURE_TEARDOWN(async)
 {
-	vccw_mem_free(&self->dev, &self->mem);
-	vccw_close(&self->dev);
-	EXPECT_NO_LOCKED_PAGES();
+	vccw_fixture_close(self);
 }
 
 /* HSCH/CSCH of a suspended start: one final interrupt with that function. */

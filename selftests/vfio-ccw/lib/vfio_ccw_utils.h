@@ -82,6 +82,43 @@ static inline bool vccw_is_guest_fault(const struct vccw_dev *dev, int ret)
 		EXPECT_EQ(0, vccw_proc_status_kb("VmPin"));		\
 	} while (0)
 
+/*
+ * The fixture most tests share: the device of the environment's mdev,
+ * opened, with @size bytes of guest memory mapped; its teardown unmaps,
+ * closes and checks that nothing is left locked or pinned. @self is the
+ * fixture data: it has the members dev and mem.
+ */
+#define vccw_fixture_open(self, size) do {				\
+		vccw_open_ok(&(self)->dev, vccw_env_mdev());		\
+		vccw_mem_alloc_ok(&(self)->dev, &(self)->mem, size);	\
+	} while (0)
+
+#define vccw_fixture_close(self) do {					\
+		vccw_mem_free(&(self)->dev, &(self)->mem);		\
+		vccw_close(&(self)->dev);				\
+		EXPECT_NO_LOCKED_PAGES();				\
+	} while (0)
+
+/*
+ * A fixture that is the shared one and nothing more: its data is the
+ * device and its memory, its setup and teardown vccw_fixture_open() and
+ * vccw_fixture_close(). Its variants (FIXTURE_VARIANT() after it) change
+ * only what its tests do.
+ */
+#define VCCW_FIXTURE(fixture_name, size)				\
+	FIXTURE(fixture_name) {						\
+		struct vccw_dev dev;					\
+		struct vccw_mem mem;					\
+	};								\
+	FIXTURE_SETUP(fixture_name)					\
+	{								\
+		vccw_fixture_open(self, size);				\
+	}								\
+	FIXTURE_TEARDOWN(fixture_name)					\
+	{								\
+		vccw_fixture_close(self);				\
+	}
+
 /* The capability of the new ABI must be there (FAIL, not SKIP, if not). */
 #define ASSERT_NEW_ABI(dev) do {					\
 		const struct vccw_dev *__d = (dev);			\
