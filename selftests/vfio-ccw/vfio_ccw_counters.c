@@ -28,12 +28,9 @@ struct stats {
 /* Read the counters of @uuid; -errno when the file is not there. */
 static int stats_read(const char *uuid, struct stats *s)
 {
-	char path[256], line[128];
-	FILE *f;
+	FILE *f = vccw_stats_open(uuid);
+	char line[128];
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio/%s/vfio_ccw_stats",
-		 uuid);
-	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	s->n = 0;

@@ -785,14 +785,11 @@ static const char *ps_stuck(struct _test_data_pinstress *self,
 /* A counter of the device's debugfs file (vfio_ccw_stats); -errno. */
 static int ps_stat(const char *uuid, const char *name, long long *v)
 {
-	char path[256], line[128], key[64];
+	FILE *f = vccw_stats_open(uuid);
+	char line[128], key[64];
 	long long val;
 	int ret = -ENOENT;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio/%s/vfio_ccw_stats",
-		 uuid);
-	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {

@@ -119,6 +119,19 @@ static inline bool vccw_is_guest_fault(const struct vccw_dev *dev, int ret)
 		vccw_fixture_close(self);				\
 	}
 
+/*
+ * The per-device counters of the driver (vfio_ccw_stats in debugfs), open
+ * for reading; NULL with errno set when there are none.
+ */
+static inline FILE *vccw_stats_open(const char *uuid)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vfio/%s/vfio_ccw_stats",
+		 uuid);
+	return fopen(path, "r");
+}
+
 /* The capability of the new ABI must be there (FAIL, not SKIP, if not). */
 #define ASSERT_NEW_ABI(dev) do {					\
 		const struct vccw_dev *__d = (dev);			\
