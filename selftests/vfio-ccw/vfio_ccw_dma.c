@@ -420,51 +420,6 @@ TEST_F_TIMEOUT(dma, ccws_flipped_during_translation, 60)
 	printf(" flips=%lu pinned_kb_left=%ld\n", f.flips, hostile_pinned_kb());
 }
 
-/**
- * struct unmapper - an unmap (through the device's back-end) in a thread,
- * watched for hangs
- * @dev: the device
- * @iova: what to unmap
- * @size: its size
- * @ret: 0 or -errno
- * @done: the ioctl returned
- */
-struct unmapper {
-	struct vccw_dev *dev;
-	uint64_t iova, size;
-	int ret;
-	atomic_bool done;
-};
-
-static void *unmap_main(void *arg)
-{
-	struct unmapper *u = arg;
-
-	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
-	atomic_store(&u->done, true);
-	return NULL;
-}
-
-/* Unmap in a thread; false when it did not return within the timeout. */
-static bool unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m, int *ret)
-{
-	struct unmapper u = { .dev = dev, .iova = m->iova, .size = m->size };
-	struct timespec ts;
-	pthread_t t;
-
-	if (pthread_create(&t, NULL, unmap_main, &u))
-		return false;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += UNMAP_TIMEOUT_S;
-	if (pthread_timedjoin_np(t, NULL, &ts)) {
-		pthread_detach(t);
-		return false;
-	}
-	*ret = u.ret;
-	m->mapped = false;
-	return true;
-}
-
 static int remap(struct vccw_dev *dev, struct vccw_mem *m)
 {
 	int ret = vccw_dma_map(dev, m->va, m->iova, m->size, false);
@@ -517,7 +472,8 @@ TEST_F_TIMEOUT(unmap, of_suspended_program, 60)
 	EXPECT_LT(0, hostile_pinned_kb());
 	TH_LOG("pinned while suspended: %ld kB", hostile_pinned_kb());
 
-	ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
+	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->m, UNMAP_TIMEOUT_S,
+					  &ret));
 	EXPECT_EQ(0, ret);
 	EXPECT_EQ(0, hostile_pinned_kb());
 	/* the old pages: anything written to them now is a use after unpin */
@@ -563,7 +519,8 @@ TEST_F_TIMEOUT(unmap, ccws_of_suspended_program, 60)
 	vccw_start_ok(&self->dev, &orb);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 
-	ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
+	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->m, UNMAP_TIMEOUT_S,
+					  &ret));
 	EXPECT_EQ(0, ret);
 	n = vccw_drain_irqs(&self->dev, QUIET_MS, NULL);
 	TH_LOG("interrupts after the unmap: %d (RSCH %s)", n,
@@ -665,7 +622,8 @@ TEST_F_TIMEOUT(unmap, while_programs_start, 60)
 	r.end_ns = vccw_now_ns() + 4000000000ull;
 	ASSERT_EQ(0, pthread_create(&t, NULL, race_main, &r));
 	while (vccw_now_ns() < r.end_ns) {
-		ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
+		ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->m,
+						  UNMAP_TIMEOUT_S, &ret));
 		EXPECT_EQ(0, ret);
 		usleep(200);
 		ASSERT_EQ(0, remap(&self->dev, &self->m));

@@ -71,51 +71,6 @@ FIXTURE_TEARDOWN(trust)
 	EXPECT_EQ(0, hostile_wait_unpinned(1000));
 }
 
-/**
- * struct unmapper - an unmap (through the device's back-end) in a thread,
- * watched for hangs
- * @dev: the device
- * @iova: what to unmap
- * @size: its size
- * @ret: 0 or -errno
- * @done: the ioctl returned
- */
-struct unmapper {
-	struct vccw_dev *dev;
-	uint64_t iova, size;
-	int ret;
-	atomic_bool done;
-};
-
-static void *unmap_main(void *arg)
-{
-	struct unmapper *u = arg;
-
-	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
-	atomic_store(&u->done, true);
-	return NULL;
-}
-
-/* Unmap in a thread; false when it did not return within the timeout. */
-static bool unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m, int *ret)
-{
-	struct unmapper u = { .dev = dev, .iova = m->iova, .size = m->size };
-	struct timespec ts;
-	pthread_t t;
-
-	if (pthread_create(&t, NULL, unmap_main, &u))
-		return false;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += UNMAP_TIMEOUT_S;
-	if (pthread_timedjoin_np(t, NULL, &ts)) {
-		pthread_detach(t);
-		return false;
-	}
-	*ret = u.ret;
-	m->mapped = false;
-	return true;
-}
-
 static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 {
 	while (n--)
@@ -268,7 +223,8 @@ TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
 	EXPECT_LE(8, lck);
 
 	/* (b) its memory goes away: the program must be stopped */
-	ASSERT_TRUE(unmap_bounded(&self->dev, &self->q, &ret));
+	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
+					  &ret));
 	EXPECT_EQ(0, ret);
 	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
 	if (!stopped)
@@ -332,7 +288,8 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 		TH_LOG("(does the driver translate CCWs reached only by a status-modifier skip?)");
 	EXPECT_LE(12, lck);
 
-	ASSERT_TRUE(unmap_bounded(&self->dev, &self->q, &ret));
+	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
+					  &ret));
 	EXPECT_EQ(0, ret);
 	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
 	if (!stopped)
@@ -618,7 +575,8 @@ TEST_F_TIMEOUT(trust, start_after_remap_is_accepted_at_once, 120)
 		ASSERT_EQ(0, ret);
 		EXPECT_IRB_OK(&irb);
 		EXPECT_EQ(0xff, id.ff);
-		ASSERT_TRUE(unmap_bounded(&self->dev, &self->m, &ret));
+		ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->m,
+						  UNMAP_TIMEOUT_S, &ret));
 		ASSERT_EQ(0, ret);
 		memset(self->m.va, CANARY, self->m.size);
 

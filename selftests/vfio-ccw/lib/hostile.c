@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -683,4 +685,58 @@ long hostile_pinned_kb(void)
 	if (kb)
 		kb -= vccw_driver_cached_kb();
 	return kb > 0 ? kb : 0;
+}
+
+/**
+ * struct unmapper - an unmap (through the device's back-end) in a thread,
+ * watched for hangs
+ * @dev: the device
+ * @iova: what to unmap
+ * @size: its size
+ * @ret: 0 or -errno
+ * @done: the ioctl returned
+ */
+struct unmapper {
+	struct vccw_dev *dev;
+	uint64_t iova, size;
+	int ret;
+	atomic_bool done;
+};
+
+static void *unmap_main(void *arg)
+{
+	struct unmapper *u = arg;
+
+	u->ret = vccw_dma_unmap(u->dev, u->iova, u->size);
+	atomic_store(&u->done, true);
+	return NULL;
+}
+
+/**
+ * hostile_unmap_bounded() - unmap @m in a thread, watched for hangs
+ * @dev: the device whose back-end maps @m
+ * @m: the mapping; marked unmapped once the unmap returned
+ * @timeout_s: how long the unmap may take
+ * @ret: 0 or the -errno of the unmap
+ *
+ * Return: false when the unmap did not return within @timeout_s.
+ */
+bool hostile_unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m,
+			   int timeout_s, int *ret)
+{
+	struct unmapper u = { .dev = dev, .iova = m->iova, .size = m->size };
+	struct timespec ts;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, unmap_main, &u))
+		return false;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_s;
+	if (pthread_timedjoin_np(t, NULL, &ts)) {
+		pthread_detach(t);
+		return false;
+	}
+	*ret = u.ret;
+	m->mapped = false;
+	return true;
 }

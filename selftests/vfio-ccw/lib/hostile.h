@@ -147,5 +147,7 @@ void hprog_mutate(struct hrng *r, struct hmem *m, int slice,
 int hostile_quiesce(struct vccw_dev *dev);
 long hostile_pinned_kb(void);
 long hostile_wait_unpinned(int ms);
+bool hostile_unmap_bounded(struct vccw_dev *dev, struct vccw_mem *m,
+			   int timeout_s, int *ret);
 
 #endif /* VFIO_CCW_HOSTILE_H */
