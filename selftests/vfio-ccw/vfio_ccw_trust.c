@@ -164,6 +164,28 @@ static bool wait_stopped(struct vccw_dev *dev, int ms, struct scsw_fields *f,
 }
 
 /*
+ * Unmap Q, which the running or suspended program uses: the unmap
+ * succeeds and the program is stopped within STOP_MS. @irqs: the
+ * interrupts the test saw so far (logged with those after the unmap).
+ */
+static void expect_unmap_of_q_stops(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(trust) *self, int irqs)
+{
+	struct scsw_fields f;
+	bool stopped;
+	int ret = 0;
+
+	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
+					  &ret));
+	EXPECT_EQ(0, ret);
+	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
+	if (!stopped)
+		log_scsw(_metadata, "still running 1 s after the unmap of Q", &f);
+	TH_LOG("interrupts after the unmap of Q: %d", irqs);
+	EXPECT_TRUE(stopped);
+}
+
+/*
  * Defect: a page pinned twice by one program (once for a CCW reachable only
  * by a status-modifier skip, once for a normal CCW) made the unpin of the
  * old generation after RSCH release the new generation's pins as well.
@@ -172,11 +194,9 @@ static bool wait_stopped(struct vccw_dev *dev, int ms, struct scsw_fields *f,
  */
 TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
 {
-	struct scsw_fields f;
 	struct ccw_orb orb;
 	struct ccw1 *c;
 	int irqs = 0, ret = 0;
-	bool stopped;
 	long lck;
 
 	if (!rsch_offered(&self->dev))
@@ -223,14 +243,7 @@ TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
 	EXPECT_LE(8, lck);
 
 	/* (b) its memory goes away: the program must be stopped */
-	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
-					  &ret));
-	EXPECT_EQ(0, ret);
-	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
-	if (!stopped)
-		log_scsw(_metadata, "still running 1 s after the unmap of Q", &f);
-	TH_LOG("interrupts after the unmap of Q: %d", irqs);
-	EXPECT_TRUE(stopped);
+	expect_unmap_of_q_stops(_metadata, self, irqs);
 }
 
 /*
@@ -242,12 +255,10 @@ TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
  */
 TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 {
-	struct scsw_fields f;
 	struct ccw_orb orb;
 	uint64_t *idal;
 	struct ccw1 *c;
 	int irqs = 0, ret = 0;
-	bool stopped;
 	long lck;
 
 	ASSERT_EQ(0, vccw_mem_alloc_at(&self->dev, &self->p, 4096, IOVA_P, false));
@@ -288,14 +299,7 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 		TH_LOG("(does the driver translate CCWs reached only by a status-modifier skip?)");
 	EXPECT_LE(12, lck);
 
-	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
-					  &ret));
-	EXPECT_EQ(0, ret);
-	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
-	if (!stopped)
-		log_scsw(_metadata, "still running 1 s after the unmap of Q", &f);
-	TH_LOG("interrupts after the unmap of Q: %d", irqs);
-	EXPECT_TRUE(stopped);
+	expect_unmap_of_q_stops(_metadata, self, irqs);
 }
 
 /**
