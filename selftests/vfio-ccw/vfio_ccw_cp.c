@@ -76,6 +76,13 @@ static bool stored(const uint8_t *p, size_t len)
 		EXPECT_EQ(iova_at(self, last_off) + 8, __f.cpa);	\
 	} while (0)
 
+/* @n command-chained NOPs at offset @off end normally at the last one. */
+#define RUN_NOP_CHAIN_OK(off, n) do {					\
+		struct ccw_orb __orb;					\
+		prog_nop_chain(&self->mem, off, n, &__orb);		\
+		RUN_EXPECT_OK(&__orb, (off) + ((n) - 1) * 8);		\
+	} while (0)
+
 /*
  * Run @orb: the program ends normally. The CCW address is not checked:
  * programs of several chains (TICs) have their own test of it,
@@ -170,34 +177,22 @@ TEST_F(chain, sense_id_idal)
 /* Command chains that cross a 2 KB boundary, a page boundary, both. */
 TEST_F(cp, chain_across_2k_boundary)
 {
-	struct ccw_orb orb;
-
-	prog_nop_chain(&self->mem, 0x1700, 64, &orb);
-	RUN_EXPECT_OK(&orb, 0x1700 + 63 * 8);
+	RUN_NOP_CHAIN_OK(0x1700, 64);
 }
 
 TEST_F(cp, chain_across_page_boundary)
 {
-	struct ccw_orb orb;
-
-	prog_nop_chain(&self->mem, 0x1f80, 32, &orb);
-	RUN_EXPECT_OK(&orb, 0x1f80 + 31 * 8);
+	RUN_NOP_CHAIN_OK(0x1f80, 32);
 }
 
 TEST_F(cp, chain_255_from_page_start)
 {
-	struct ccw_orb orb;
-
-	prog_nop_chain(&self->mem, 0x1000, 255, &orb);
-	RUN_EXPECT_OK(&orb, 0x1000 + 254 * 8);
+	RUN_NOP_CHAIN_OK(0x1000, 255);
 }
 
 TEST_F(cp, chain_256_ending_at_page_end)
 {
-	struct ccw_orb orb;
-
-	prog_nop_chain(&self->mem, 0x1800, 256, &orb);
-	RUN_EXPECT_OK(&orb, 0x1800 + 255 * 8);
+	RUN_NOP_CHAIN_OK(0x1800, 256);
 }
 
 TEST_F(cp, tic_first)
