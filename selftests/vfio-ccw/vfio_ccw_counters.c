@@ -159,6 +159,16 @@ FIXTURE_TEARDOWN(counters)
 	vccw_fixture_close(self);
 }
 
+/* @n SENSE IDs, one after the other: each ends normally. */
+static void sense_ids(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(counters) *self, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+}
+
 /* Every counter the documentation names is there. */
 TEST_F(counters, all_documented_counters_exist)
 {
@@ -181,10 +191,8 @@ TEST_F(counters, starts_and_final_interrupts)
 {
 	struct stats after, before = self->before;
 	const int n = 5;
-	int i;
 
-	for (i = 0; i < n; i++)
-		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	sense_ids(_metadata, self, n);
 	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
 	EXPECT_EQ(n, DELTA("starts"));
 	EXPECT_EQ(n, DELTA("irq_final"));
@@ -267,10 +275,8 @@ TEST_F(counters, pin_cache_serves_a_repeated_program)
 {
 	struct stats after, before = self->before;
 	const int n = 4;
-	int i;
 
-	for (i = 0; i < n; i++)
-		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	sense_ids(_metadata, self, n);
 	settle(_metadata, self->dev.uuid, &after);
 	EXPECT_EQ(n, DELTA("starts"));
 	EXPECT_LE(n - 1, DELTA("pin_cache_hits"));
