@@ -398,23 +398,31 @@ static void cp_gen_unpin_to(struct cp_builder *b, unsigned int npins)
 	}
 }
 
-/* The host CCW for guest address @addr in a translated segment, or NULL. */
+/* Is @a the address of CCW *@idx of the @nr CCWs from address @base on? */
+static bool cp_ccw_at(u32 base, unsigned int nr, u32 a, unsigned int *idx)
+{
+	u32 off = a - base;
+
+	if (a < base || off % CP_CCW_SIZE || off / CP_CCW_SIZE >= nr)
+		return false;
+	*idx = off / CP_CCW_SIZE;
+	return true;
+}
+
+/*
+ * The host CCW for guest address @addr in a translated segment, or NULL.
+ * A guard slot (a CCW rejected as a command, zeroed) is no translation:
+ * entered another way the CCW may be valid.
+ */
 static struct cp_seg *cp_find_guest(struct cp_gen *gen, u32 addr,
 				    unsigned int *idx)
 {
-	unsigned int i;
+	unsigned int i, k;
 
 	for (i = 0; i < gen->nsegs; i++) {
 		struct cp_seg *seg = &gen->segs[i];
-		u32 off = addr - seg->guest;
 
-		unsigned int k = off / CP_CCW_SIZE;
-
-		/*
-		 * A guard slot (a CCW rejected as a command, zeroed) is no
-		 * translation: entered another way the CCW may be valid.
-		 */
-		if (addr >= seg->guest && k < seg->nr && !(off % CP_CCW_SIZE) &&
+		if (cp_ccw_at(seg->guest, seg->nr, addr, &k) &&
 		    !(seg->st[k] & CP_ST_REDIR) &&
 		    ((seg->st[k] & ~CP_ST_OPT) || seg->host[k].cmd_code)) {
 			*idx = k;
@@ -431,14 +439,8 @@ static struct cp_seg *cp_find_host(struct cp_gen *gen, u32 cpa,
 	unsigned int i;
 
 	for (i = 0; i < gen->nsegs; i++) {
-		struct cp_seg *seg = &gen->segs[i];
-		u32 off = cpa - seg->hstart;
-
-		if (cpa >= seg->hstart && !(off % CP_CCW_SIZE) &&
-		    off / CP_CCW_SIZE < seg->nr) {
-			*idx = off / CP_CCW_SIZE;
-			return seg;
-		}
+		if (cp_ccw_at(gen->segs[i].hstart, gen->segs[i].nr, cpa, idx))
+			return &gen->segs[i];
 	}
 	return NULL;
 }

@@ -121,17 +121,39 @@ static void vfio_ccw_fill_cap(struct vfio_device_info_cap_ccw *cap)
 }
 
 /*
- * The vfio convention for a chain of capabilities after an info structure
- * of @infosz bytes: copied out behind it when *@argsz leaves room, with
- * *@cap_offset pointing at it; else *@argsz says how much room it needs.
- * Frees the chain. Return: 0 or -EFAULT.
+ * Copy in the first @minsz bytes of a request for the info of region or
+ * IRQ *@index (@argsz and @index are fields of @info). Return: 0; -EFAULT;
+ * -EINVAL when its argsz is short of @minsz or *@index is not below @nr.
  */
-static int vfio_ccw_caps_out(struct vfio_info_cap *caps, void __user *arg,
-			     size_t infosz, u32 *argsz, u32 *cap_offset)
+static int vfio_ccw_info_in(void *info, const void __user *arg,
+			    size_t minsz, const u32 *argsz, const u32 *index,
+			    u32 nr)
+{
+	if (copy_from_user(info, arg, minsz))
+		return -EFAULT;
+	if (*argsz < minsz || *index >= nr)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Copy an info structure (its first @minsz bytes) out to @arg, after the
+ * chain of capabilities @caps, if any: the vfio convention is that the
+ * chain follows the @infosz bytes of the structure when *@argsz leaves
+ * room for it, *@cap_offset then pointing at it; else *@argsz says how
+ * much room it needs. @argsz and @cap_offset are fields of @info. Frees
+ * the chain. Return: 0 or -EFAULT.
+ */
+static int vfio_ccw_info_out(void __user *arg, const void *info,
+			     size_t minsz, size_t infosz,
+			     struct vfio_info_cap *caps, u32 *argsz,
+			     u32 *cap_offset)
 {
 	int ret = 0;
 
-	if (*argsz < infosz + caps->size) {
+	if (!caps->size) {
+		/* no chain */
+	} else if (*argsz < infosz + caps->size) {
 		*argsz = infosz + caps->size;
 	} else {
 		vfio_info_cap_shift(caps, infosz);
@@ -140,7 +162,9 @@ static int vfio_ccw_caps_out(struct vfio_info_cap *caps, void __user *arg,
 		*cap_offset = infosz;
 	}
 	kfree(caps->buf);
-	return ret;
+	if (ret)
+		return ret;
+	return copy_to_user(arg, info, minsz) ? -EFAULT : 0;
 }
 
 static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
@@ -151,7 +175,6 @@ static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 	struct vfio_device_info_cap_ccw *cap;
 	struct vfio_info_cap_header *header;
 	struct vfio_device_info info;
-	int ret = 0;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
@@ -181,11 +204,8 @@ static int vfio_ccw_ioctl_get_info(struct vfio_ccw_private *private,
 	vfio_ccw_fill_cap(cap);
 
 	info.flags |= VFIO_DEVICE_FLAGS_CAPS;
-	ret = vfio_ccw_caps_out(&caps, arg, sizeof(info), &info.argsz,
-				&info.cap_offset);
-	if (ret)
-		return ret;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	return vfio_ccw_info_out(arg, &info, minsz, sizeof(info), &caps,
+				 &info.argsz, &info.cap_offset);
 }
 
 static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
@@ -199,14 +219,12 @@ static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 		.type = VFIO_REGION_TYPE_CCW,
 	};
 	struct vfio_region_info info;
-	int ret = 0;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	if (info.index >= VFIO_CCW_NUM_REGIONS)
-		return -EINVAL;
+	ret = vfio_ccw_info_in(&info, arg, minsz, &info.argsz, &info.index,
+			       VFIO_CCW_NUM_REGIONS);
+	if (ret)
+		return ret;
 
 	info.offset = VFIO_CCW_INDEX_TO_OFFSET(info.index);
 	info.size = vfio_ccw_regions[info.index].size;
@@ -220,12 +238,9 @@ static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 		if (ret)
 			return ret;
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		ret = vfio_ccw_caps_out(&caps, arg, sizeof(info), &info.argsz,
-					&info.cap_offset);
-		if (ret)
-			return ret;
 	}
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	return vfio_ccw_info_out(arg, &info, minsz, sizeof(info), &caps,
+				 &info.argsz, &info.cap_offset);
 }
 
 static int vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
@@ -233,11 +248,12 @@ static int vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
 	struct vfio_irq_info info;
+	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_CCW_NUM_IRQS)
-		return -EINVAL;
+	ret = vfio_ccw_info_in(&info, arg, minsz, &info.argsz, &info.index,
+			       VFIO_CCW_NUM_IRQS);
+	if (ret)
+		return ret;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	info.count = 1;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
