@@ -102,7 +102,7 @@ static int hold_until_request(struct vccw_dev *dev, struct vccw_mem *m,
 	    (unsigned long long)v);
 	/* one more request: it fails (the device is going) or still works */
 	prog_nop_chain(m, 0x2000, 2, &orb);
-	ret = vccw_io_write(dev, &orb, SCSW_FCTL_START);
+	ret = vccw_io_write(dev, &orb, SCSW_FCTL_START_FUNC);
 	say("start after the request: %s", ret < 0 ? errname(-ret) : "accepted");
 	if (ret < 0 && !hclass_allowed(HC_IO_WRITE, -ret) && ret != -EIO) {
 		say("FAIL undocumented errno %s", errname(-ret));

@@ -210,7 +210,7 @@ TEST_F(abi, start_while_suspended_ebusy)
 
 	start_suspended(_metadata, &self->dev, &self->mem, &susp, &seq);
 	prog_nop_chain(&self->mem, 0x2000, 2, &orb);
-	EXPECT_ERRNO(EBUSY, vccw_io_write(&self->dev, &orb, SCSW_FCTL_START));
+	EXPECT_ERRNO(EBUSY, vccw_io_write(&self->dev, &orb, SCSW_FCTL_START_FUNC));
 	vccw_async_ok(&self->dev, VFIO_CCW_ASYNC_CMD_CSCH);
 	EXPECT_EQ(1, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 	expect_idle(_metadata, &self->dev, seq + 1);
@@ -228,7 +228,7 @@ TEST_F(abi, csch_overtakes_suspended_start)
 	vccw_async_ok(&self->dev, VFIO_CCW_ASYNC_CMD_CSCH);
 	EXPECT_EQ(1, vccw_drain_irqs(&self->dev, QUIET_MS, &irb));
 	scsw_decode(&irb.scsw, &f);
-	EXPECT_TRUE(f.fctl & SCSW_FCTL_CLEAR);
+	EXPECT_TRUE(f.fctl & SCSW_FCTL_CLEAR_FUNC);
 	EXPECT_TRUE(scsw_is_final(&f));
 	expect_idle(_metadata, &self->dev, seq + 1);
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
@@ -246,7 +246,7 @@ TEST_F(abi, hsch_of_suspended_start)
 	vccw_async_ok(&self->dev, VFIO_CCW_ASYNC_CMD_HSCH);
 	EXPECT_EQ(1, vccw_drain_irqs(&self->dev, QUIET_MS, &irb));
 	scsw_decode(&irb.scsw, &f);
-	EXPECT_TRUE(f.fctl & SCSW_FCTL_HALT);
+	EXPECT_TRUE(f.fctl & SCSW_FCTL_HALT_FUNC);
 	expect_idle(_metadata, &self->dev, seq + 1);
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 }
@@ -407,7 +407,7 @@ static void *race_starter(void *arg)
 	for (i = 0; i < RACE_ITERS && !atomic_load(&r->stop); i++) {
 		if (r->accounting && vccw_read_status(r->dev, &st) == 0)
 			seq = st.irq_seq;
-		ret = vccw_io_write(r->dev, &r->orb, SCSW_FCTL_START);
+		ret = vccw_io_write(r->dev, &r->orb, SCSW_FCTL_START_FUNC);
 		if (ret == (int)sizeof(struct ccw_io_region)) {
 			atomic_fetch_add(&r->started, 1);
 			if (r->accounting && !wait_idle(r->dev, seq))

@@ -194,7 +194,20 @@ TEST_F(basic, io_region_read_idle)
 						    sizeof(io), 0));
 }
 
-VCCW_FIXTURE(sense_id, MEM_SIZE)
+FIXTURE(sense_id) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+};
+
+FIXTURE_SETUP(sense_id)
+{
+	vccw_fixture_open(self, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(sense_id)
+{
+	vccw_fixture_close(self);
+}
 
 FIXTURE_VARIANT(sense_id) {
 	uint16_t count;
@@ -220,8 +233,8 @@ TEST_F(sense_id, round_trip)
 	vccw_run_ok(&self->dev, &orb, &irb);
 	scsw_decode(&irb.scsw, &f);
 	EXPECT_IRB_OK(&irb);
-	EXPECT_EQ(SCSW_FCTL_START, f.fctl);
-	EXPECT_TRUE(f.stctl & SCSW_STCTL_PRIM);
+	EXPECT_EQ(SCSW_FCTL_START_FUNC, f.fctl);
+	EXPECT_TRUE(f.stctl & SCSW_STCTL_PRIM_STATUS);
 	EXPECT_EQ(0, f.cc);
 	EXPECT_EQ(vccw_iova(&self->mem, ccw) + 8, f.cpa);
 	EXPECT_EQ(0xff, data[0]);

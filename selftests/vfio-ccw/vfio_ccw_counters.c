@@ -161,12 +161,12 @@ FIXTURE_TEARDOWN(counters)
 
 /* @n SENSE IDs, one after the other: each ends normally. */
 static void sense_ids(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(counters) *self, int n)
+		      struct vccw_dev *dev, struct vccw_mem *mem, int n)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+		EXPECT_SENSE_ID_OK(dev, mem);
 }
 
 /* Every counter the documentation names is there. */
@@ -192,7 +192,7 @@ TEST_F(counters, starts_and_final_interrupts)
 	struct stats after, before = self->before;
 	const int n = 5;
 
-	sense_ids(_metadata, self, n);
+	sense_ids(_metadata, &self->dev, &self->mem, n);
 	ASSERT_EQ(0, stats_read(self->dev.uuid, &after));
 	EXPECT_EQ(n, DELTA("starts"));
 	EXPECT_EQ(n, DELTA("irq_final"));
@@ -276,7 +276,7 @@ TEST_F(counters, pin_cache_serves_a_repeated_program)
 	struct stats after, before = self->before;
 	const int n = 4;
 
-	sense_ids(_metadata, self, n);
+	sense_ids(_metadata, &self->dev, &self->mem, n);
 	settle(_metadata, self->dev.uuid, &after);
 	EXPECT_EQ(n, DELTA("starts"));
 	EXPECT_LE(n - 1, DELTA("pin_cache_hits"));

@@ -78,9 +78,11 @@ static bool stored(const uint8_t *p, size_t len)
 
 /* @n command-chained NOPs at offset @off end normally at the last one. */
 #define RUN_NOP_CHAIN_OK(off, n) do {					\
+		size_t __off = (off);					\
+		int __n = (n);						\
 		struct ccw_orb __orb;					\
-		prog_nop_chain(&self->mem, off, n, &__orb);		\
-		RUN_EXPECT_OK(&__orb, (off) + ((n) - 1) * 8);		\
+		prog_nop_chain(&self->mem, __off, __n, &__orb);		\
+		RUN_EXPECT_OK(&__orb, __off + (__n - 1) * 8);		\
 	} while (0)
 
 /*
@@ -113,12 +115,25 @@ static bool stored(const uint8_t *p, size_t len)
 		scsw_decode(&__irb.scsw, &__f);				\
 		TH_LOG_IRB("ended by the channel", &__irb);		\
 		EXPECT_TRUE(scsw_is_final(&__f));			\
-		EXPECT_EQ(SCH_STAT_PROG_CHECK, __f.cstat);		\
+		EXPECT_EQ(SCHN_STAT_PROG_CHECK, __f.cstat);		\
 		EXPECT_EQ((uint32_t)(at), __f.cpa);			\
 		EXPECT_SENSE_ID_OK(&self->dev, &self->mem);		\
 	} while (0)
 
-VCCW_FIXTURE(chain, MEM_SIZE)
+FIXTURE(chain) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+};
+
+FIXTURE_SETUP(chain)
+{
+	vccw_fixture_open(self, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(chain)
+{
+	vccw_fixture_close(self);
+}
 
 FIXTURE_VARIANT(chain) {
 	int n;
@@ -485,7 +500,7 @@ TEST_F(cp, data_chaining_program_check)
 	struct ccw_irb irb;
 	struct scsw_fields f;
 
-	ccw_set(ccw_at(self, 0x100), CCW_CMD_SENSE_ID, CCW_FLAG_CD, 4,
+	ccw_set(ccw_at(self, 0x100), CCW_CMD_SENSE_ID, CCW_FLAG_DC, 4,
 		iova_at(self, 0x2000));
 	ccw_set(ccw_at(self, 0x108), CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 28,
 		iova_at(self, 0x3000));
@@ -493,7 +508,7 @@ TEST_F(cp, data_chaining_program_check)
 	vccw_run_ok(&self->dev, &orb, &irb);
 	scsw_decode(&irb.scsw, &f);
 	TH_LOG_IRB("data chaining", &irb);
-	EXPECT_TRUE(f.cstat & SCH_STAT_PROG_CHECK);
+	EXPECT_TRUE(f.cstat & SCHN_STAT_PROG_CHECK);
 	EXPECT_TRUE(scsw_is_final(&f));
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 }

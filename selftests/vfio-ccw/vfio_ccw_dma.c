@@ -86,7 +86,7 @@ static void expect_program_check(struct __test_metadata *_metadata,
 				 const struct ccw_orb *orb, const char *what,
 				 uint32_t cpa, size_t stored)
 {
-	int ret = vccw_io_write(&self->dev, orb, SCSW_FCTL_START);
+	int ret = vccw_io_write(&self->dev, orb, SCSW_FCTL_START_FUNC);
 	struct scsw_fields f;
 	struct ccw_irb irb;
 	size_t tail = self->m.edge.size - stored;
@@ -100,10 +100,10 @@ static void expect_program_check(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vccw_wait_irq(&self->dev, 1000, NULL));
 	ASSERT_EQ(0, vccw_read_irb(&self->dev, &irb));
 	scsw_decode(&irb.scsw, &f);
-	if (f.cstat != SCH_STAT_PROG_CHECK || f.cpa != cpa)
+	if (f.cstat != SCHN_STAT_PROG_CHECK || f.cpa != cpa)
 		TH_LOG_IRB(what, &irb);
 	EXPECT_TRUE(scsw_is_final(&f));
-	EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+	EXPECT_EQ(SCHN_STAT_PROG_CHECK, f.cstat);
 	EXPECT_EQ(cpa, f.cpa);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
 	EXPECT_TRUE(all_bytes(self->m.edge.va, tail, CANARY));
@@ -254,7 +254,7 @@ TEST_F(dma, write_ccw_from_readonly_mapping)
 	/* virtio-ccw rejects the generic WRITE (0x01) with a unit check */
 	ccw_set(c, 0x01, CCW_FLAG_SLI, 16, HMEM_RO_IOVA + 64);
 	orb_init(&orb, HMEM_PROG_IOVA, 0);
-	ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
+	ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START_FUNC);
 	if (ret < 0)
 		TH_LOG("write CCW from a read-only mapping: %s", errname(-ret));
 	ASSERT_EQ((int)sizeof(struct ccw_io_region), ret);
@@ -390,7 +390,7 @@ TEST_F_TIMEOUT(dma, ccws_flipped_during_translation, 60)
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, flip_main, &f));
 	while (vccw_now_ns() < end) {
-		int ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
+		int ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START_FUNC);
 
 		starts++;
 		if (ret < 0) {
@@ -543,7 +543,7 @@ TEST_F_TIMEOUT(unmap, ccws_of_suspended_program, 60)
 			ASSERT_EQ(0, vccw_wait_irq(&self->dev, 1000, NULL));
 			ASSERT_EQ(0, vccw_read_irb(&self->dev, &irb));
 			scsw_decode(&irb.scsw, &f);
-			EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+			EXPECT_EQ(SCHN_STAT_PROG_CHECK, f.cstat);
 			EXPECT_EQ((uint32_t)self->m.iova + 16, f.cpa);
 		}
 		EXPECT_EQ(0, hostile_wait_unpinned(1000));
@@ -583,7 +583,7 @@ static void *race_main(void *arg)
 	}
 	orb_init(&orb, vccw_iova(r->m, c), 0);
 	while (vccw_now_ns() < r->end_ns) {
-		ret = vccw_io_write(r->dev, &orb, SCSW_FCTL_START);
+		ret = vccw_io_write(r->dev, &orb, SCSW_FCTL_START_FUNC);
 		r->starts++;
 		if (ret < 0) {
 			r->refused++;

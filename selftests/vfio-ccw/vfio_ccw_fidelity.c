@@ -887,7 +887,7 @@ static int run_vfio(struct oracle *o, const struct gprog *p,
 	orb.ctrl = htobe32(p->orb);
 	orb.cpa = htobe32((uint32_t)resolve(p->cpa_ak, p->cpa, GUEST_BASE));
 	do {
-		ret = vccw_io_write(&o->dev, &orb, SCSW_FCTL_START);
+		ret = vccw_io_write(&o->dev, &orb, SCSW_FCTL_START_FUNC);
 	} while (ret == -EAGAIN && ++tries < 1000);
 	out->cc = errno_to_cc(ret < 0 ? -ret : 0, &out->err);
 	if (out->cc)
@@ -904,7 +904,7 @@ static int run_vfio(struct oracle *o, const struct gprog *p,
 		if (!vccw_read_schib(&o->dev, &schib)) {
 			scsw_decode(&schib.scsw, &f);
 			if ((f.actl & SCSW_ACTL_SUSPENDED) &&
-			    !(f.stctl & SCSW_STCTL_PEND)) {
+			    !(f.stctl & SCSW_STCTL_STATUS_PEND)) {
 				out->suspended = true;
 				break;
 			}

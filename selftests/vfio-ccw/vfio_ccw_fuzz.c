@@ -212,7 +212,7 @@ static void do_async(struct fuzz_worker *w, uint32_t cmd)
 static void op_program(struct fuzz_worker *w)
 {
 	struct ccw_orb orb;
-	unsigned int fctl = SCSW_FCTL_START;
+	unsigned int fctl = SCSW_FCTL_START_FUNC;
 	struct ccw_irb irb;
 	int ret;
 

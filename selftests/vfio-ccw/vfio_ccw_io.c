@@ -40,7 +40,7 @@ static void sid_region(const struct ccw_orb *orb, struct ccw_io_region *io)
 {
 	memset(io, 0, sizeof(*io));
 	memcpy(io->orb_area, orb, sizeof(*orb));
-	scsw_make((struct ccw_scsw *)io->scsw_area, SCSW_FCTL_START);
+	scsw_make((struct ccw_scsw *)io->scsw_area, SCSW_FCTL_START_FUNC);
 }
 
 /* Clean up a suspended start: CSCH through the async region, if any. */
@@ -144,7 +144,7 @@ TEST_F(io, transport_mode_eopnotsupp)
 
 	orb.ctrl = htobe32(be32toh(orb.ctrl) | ORB_TM);
 	EXPECT_ERRNO(EOPNOTSUPP, vccw_io_write(&self->dev, &orb,
-					       SCSW_FCTL_START));
+					       SCSW_FCTL_START_FUNC));
 	ASSERT_EQ((int)sizeof(io), vccw_region_read(&self->dev, 0, &io,
 						    sizeof(io), 0));
 	EXPECT_EQ(-EOPNOTSUPP, (int)io.ret_code);
@@ -163,21 +163,34 @@ TEST_F(io, second_start_while_suspended_ebusy)
 	/* the suspended program keeps its pages pinned */
 	EXPECT_LT(0, vccw_pinned_kb());
 	EXPECT_ERRNO(EBUSY, vccw_io_write(&self->dev, &self->sid_orb,
-					  SCSW_FCTL_START));
+					  SCSW_FCTL_START_FUNC));
 	EXPECT_ERRNO(EBUSY, vccw_start(&self->dev, &self->sid_orb));
 	ASSERT_EQ(0, clear_suspended(&self->dev));
 	EXPECT_EQ(0, vccw_settled_locked_kb(1000));
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 }
 
-VCCW_FIXTURE(io_hc, MEM_SIZE)
+FIXTURE(io_hc) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+};
+
+FIXTURE_SETUP(io_hc)
+{
+	vccw_fixture_open(self, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(io_hc)
+{
+	vccw_fixture_close(self);
+}
 
 FIXTURE_VARIANT(io_hc) {
 	unsigned int fctl;
 };
 
-FIXTURE_VARIANT_ADD(io_hc, halt) { .fctl = SCSW_FCTL_HALT };
-FIXTURE_VARIANT_ADD(io_hc, clear) { .fctl = SCSW_FCTL_CLEAR };
+FIXTURE_VARIANT_ADD(io_hc, halt) { .fctl = SCSW_FCTL_HALT_FUNC };
+FIXTURE_VARIANT_ADD(io_hc, clear) { .fctl = SCSW_FCTL_CLEAR_FUNC };
 
 /*
  * Halt or clear written to the I/O region end a suspended program with one

@@ -81,7 +81,7 @@ static int legacy_ssch(struct vccw_dev *dev, const struct ccw_orb *orb,
 
 	memset(&io, 0, sizeof(io));
 	memcpy(io.orb_area, orb, sizeof(*orb));
-	scsw_make((struct ccw_scsw *)io.scsw_area, SCSW_FCTL_START);
+	scsw_make((struct ccw_scsw *)io.scsw_area, SCSW_FCTL_START_FUNC);
 	do {
 		n = pwrite(dev->fd, &io, sizeof(io),
 			   dev->region[VFIO_CCW_REGION_IO].offset);
@@ -170,7 +170,7 @@ TEST_F(legacy, error_then_usable)
 	ret = legacy_ssch(&self->dev, &orb, &irb);
 	ASSERT_EQ(0, ret);
 	scsw_decode(&irb.scsw, &f);
-	EXPECT_EQ(SCH_STAT_PROG_CHECK, f.cstat);
+	EXPECT_EQ(SCHN_STAT_PROG_CHECK, f.cstat);
 	EXPECT_EQ(hole + 8, f.cpa);
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, 100, NULL));
 	prog_nop_chain(&self->mem, 0x2000, 2, &orb);

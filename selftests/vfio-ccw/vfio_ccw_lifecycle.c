@@ -224,7 +224,7 @@ static void *io_main(void *arg)
 	prog_nop_chain(r->m, 0x3000, 4, &orb[0]);
 	prog_suspend(r->m, 0x3800, &orb[1]);
 	while (vccw_now_ns() < r->end_ns) {
-		ret = vccw_io_write(r->dev, &orb[i++ & 1], SCSW_FCTL_START);
+		ret = vccw_io_write(r->dev, &orb[i++ & 1], SCSW_FCTL_START_FUNC);
 		if (ret == (int)sizeof(struct ccw_io_region)) {
 			r->starts++;
 			vccw_wait_irq(r->dev, 5, &c);

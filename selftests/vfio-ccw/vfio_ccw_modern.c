@@ -115,7 +115,7 @@ TEST_F(modern, schib_of_suspended_start)
 	vccw_start_ok(&self->dev, &orb);
 	ASSERT_EQ(0, vccw_read_schib(&self->dev, &schib));
 	scsw_decode(&schib.scsw, &f);
-	EXPECT_TRUE(f.fctl & SCSW_FCTL_START);
+	EXPECT_TRUE(f.fctl & SCSW_FCTL_START_FUNC);
 	EXPECT_TRUE(f.actl & SCSW_ACTL_SUSPENDED);
 	vccw_async_ok(&self->dev, VFIO_CCW_ASYNC_CMD_CSCH);
 	EXPECT_EQ(1, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
@@ -145,11 +145,11 @@ FIXTURE_VARIANT(async) {
 };
 
 FIXTURE_VARIANT_ADD(async, hsch) {
-	.cmd = VFIO_CCW_ASYNC_CMD_HSCH, .fctl = SCSW_FCTL_HALT,
+	.cmd = VFIO_CCW_ASYNC_CMD_HSCH, .fctl = SCSW_FCTL_HALT_FUNC,
 };
 
 FIXTURE_VARIANT_ADD(async, csch) {
-	.cmd = VFIO_CCW_ASYNC_CMD_CSCH, .fctl = SCSW_FCTL_CLEAR,
+	.cmd = VFIO_CCW_ASYNC_CMD_CSCH, .fctl = SCSW_FCTL_CLEAR_FUNC,
 };
 
 FIXTURE_SETUP(async)

@@ -169,7 +169,7 @@ static void *chaos_main(void *arg)
 
 			/* SENSE ID 50 %, suspending 20 %, NOPs 30 % */
 			p = p < 5 ? 0 : p < 7 ? 1 : 2;
-			ret = vccw_io_write(&s->dev, &orb[p], SCSW_FCTL_START);
+			ret = vccw_io_write(&s->dev, &orb[p], SCSW_FCTL_START_FUNC);
 			if (ret == (int)sizeof(struct ccw_io_region))
 				atomic_fetch_add(&s->starts, 1);
 			else
@@ -593,7 +593,7 @@ static bool ps_running(struct _test_data_pinstress *self)
 
 static int ps_start(struct vccw_dev *dev, const struct ccw_orb *orb)
 {
-	int ret = vccw_io_write(dev, orb, SCSW_FCTL_START);
+	int ret = vccw_io_write(dev, orb, SCSW_FCTL_START_FUNC);
 
 	if (ret < 0)
 		return ret;

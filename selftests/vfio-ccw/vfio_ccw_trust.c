@@ -125,7 +125,7 @@ static bool wait_suspended(struct vccw_dev *dev, int ms, int *irqs)
 			if (!vccw_read_status(dev, &st) &&
 			    (st.functions & VFIO_CCW_FUNC_SUSPENDED))
 				return true;
-		} else if (!schib_scsw(dev, &f) && (f.fctl & SCSW_FCTL_START) &&
+		} else if (!schib_scsw(dev, &f) && (f.fctl & SCSW_FCTL_START_FUNC) &&
 			   (f.actl & SCSW_ACTL_SUSPENDED)) {
 			return true;
 		}
@@ -154,7 +154,7 @@ static bool wait_stopped(struct vccw_dev *dev, int ms, struct scsw_fields *f,
 	for (;;) {
 		if (!vccw_wait_irq(dev, 0, &c))
 			*irqs += (int)c;
-		if (!schib_scsw(dev, f) && !(f->fctl & SCSW_FCTL_START) &&
+		if (!schib_scsw(dev, f) && !(f->fctl & SCSW_FCTL_START_FUNC) &&
 		    !(f->actl & SCSW_ACTL_SUSPENDED))
 			return true;
 		if (vccw_now_ns() >= end)
@@ -169,16 +169,16 @@ static bool wait_stopped(struct vccw_dev *dev, int ms, struct scsw_fields *f,
  * interrupts the test saw so far (logged with those after the unmap).
  */
 static void expect_unmap_of_q_stops(struct __test_metadata *_metadata,
-				    FIXTURE_DATA(trust) *self, int irqs)
+				    struct vccw_dev *dev, struct vccw_mem *q,
+				    int irqs)
 {
 	struct scsw_fields f;
 	bool stopped;
 	int ret = 0;
 
-	ASSERT_TRUE(hostile_unmap_bounded(&self->dev, &self->q, UNMAP_TIMEOUT_S,
-					  &ret));
+	ASSERT_TRUE(hostile_unmap_bounded(dev, q, UNMAP_TIMEOUT_S, &ret));
 	EXPECT_EQ(0, ret);
-	stopped = wait_stopped(&self->dev, STOP_MS, &f, &irqs);
+	stopped = wait_stopped(dev, STOP_MS, &f, &irqs);
 	if (!stopped)
 		log_scsw(_metadata, "still running 1 s after the unmap of Q", &f);
 	TH_LOG("interrupts after the unmap of Q: %d", irqs);
@@ -243,7 +243,7 @@ TEST_F_TIMEOUT(trust, resume_keeps_pins_of_a_page_pinned_twice, 120)
 	EXPECT_LE(8, lck);
 
 	/* (b) its memory goes away: the program must be stopped */
-	expect_unmap_of_q_stops(_metadata, self, irqs);
+	expect_unmap_of_q_stops(_metadata, &self->dev, &self->q, irqs);
 }
 
 /*
@@ -299,7 +299,7 @@ TEST_F_TIMEOUT(trust, optional_pin_failure_keeps_earlier_pins, 120)
 		TH_LOG("(does the driver translate CCWs reached only by a status-modifier skip?)");
 	EXPECT_LE(12, lck);
 
-	expect_unmap_of_q_stops(_metadata, self, irqs);
+	expect_unmap_of_q_stops(_metadata, &self->dev, &self->q, irqs);
 }
 
 /**
@@ -361,7 +361,7 @@ static int start_when_free(struct vccw_dev *dev, const struct ccw_orb *orb)
 	int ret;
 
 	for (;;) {
-		ret = vccw_io_write(dev, orb, SCSW_FCTL_START);
+		ret = vccw_io_write(dev, orb, SCSW_FCTL_START_FUNC);
 		if (ret >= 0)
 			return ret == (int)sizeof(struct ccw_io_region) ? 0 : -EIO;
 		if ((ret != -EBUSY && ret != -EAGAIN) || vccw_now_ns() >= end)
@@ -478,7 +478,7 @@ static bool next_program_round(struct __test_metadata *_metadata,
 
 	/* B is the program: the subchannel is suspended in it... */
 	ASSERT_EQ(0, schib_scsw(dev, &f));
-	running = (f.fctl & SCSW_FCTL_START) && (f.actl & SCSW_ACTL_SUSPENDED);
+	running = (f.fctl & SCSW_FCTL_START_FUNC) && (f.actl & SCSW_ACTL_SUSPENDED);
 	if (!running)
 		log_scsw(_metadata, "B is not suspended any more", &f);
 	EXPECT_TRUE(running);
@@ -512,7 +512,7 @@ static bool next_program_round(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, vccw_wait_irq(dev, VCCW_TIMEOUT_MS, NULL));
 	ASSERT_EQ(0, vccw_read_irb(dev, &irb));
 	scsw_decode(&irb.scsw, &f);
-	EXPECT_TRUE(f.fctl & SCSW_FCTL_CLEAR);
+	EXPECT_TRUE(f.fctl & SCSW_FCTL_CLEAR_FUNC);
 	/* the reference reports the host address (known upstream defect) */
 	if (dev->has_cap) {
 		bool in_b = !f.cpa || (f.cpa >= b_first &&
@@ -591,7 +591,7 @@ TEST_F_TIMEOUT(trust, start_after_remap_is_accepted_at_once, 120)
 		ccw_set((struct ccw1 *)self->r.va, CCW_CMD_SENSE_ID,
 			CCW_FLAG_SLI, 32, IOVA_R + 64);
 		orb_init(&orb, IOVA_R, 0);
-		ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
+		ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START_FUNC);
 		if (ret < 0)
 			TH_LOG("round %d: start right after the remap: %s", i,
 			       errname(-ret));
@@ -650,7 +650,7 @@ TEST_F(trust, reserved_orb_bits_einval)
 		memset(data, CANARY, 256);
 		orb_init(&orb, IOVA_G, 0);
 		orb.ctrl = htobe32(be32toh(orb.ctrl) | (tm ? ORB_TM : res[i].bit));
-		ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START);
+		ret = vccw_io_write(&self->dev, &orb, SCSW_FCTL_START_FUNC);
 		if (ret != want)
 			TH_LOG("ORB %s: %s, documented: %s", name,
 			       ret < 0 ? errname(-ret) : "accepted",

@@ -204,7 +204,7 @@ static void demo_suspend_clear(struct vccw_dev *dev, struct vccw_mem *mem)
 		printf("  started: no interrupt, the subchannel is suspended\n");
 	print_status(dev);
 	if (via_io) {
-		ret = vccw_io_write(dev, NULL, SCSW_FCTL_CLEAR);
+		ret = vccw_io_write(dev, NULL, SCSW_FCTL_CLEAR_FUNC);
 		ret = ret < 0 ? ret : 0;
 		printf("  clear through the I/O region: %s\n",
 		       ret ? strerror(-ret) : "ok");

@@ -93,12 +93,12 @@ void scsw_make(struct ccw_scsw *raw, unsigned int fctl)
  */
 bool scsw_is_final(const struct scsw_fields *f)
 {
-	if (!(f->stctl & SCSW_STCTL_PEND))
+	if (!(f->stctl & SCSW_STCTL_STATUS_PEND))
 		return false;
 	if (f->actl & (SCSW_ACTL_SCHACT | SCSW_ACTL_DEVACT))
 		return false;
 	if ((f->actl & SCSW_ACTL_SUSPENDED) &&
-	    !(f->fctl & (SCSW_FCTL_HALT | SCSW_FCTL_CLEAR)))
+	    !(f->fctl & (SCSW_FCTL_HALT_FUNC | SCSW_FCTL_CLEAR_FUNC)))
 		return false;
 	return true;
 }

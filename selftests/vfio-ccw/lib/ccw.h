@@ -22,7 +22,7 @@
 /* ---------------------------------------------------------------------- */
 
 /* CCW flags (format 1, byte 1). */
-#define CCW_FLAG_CD		0x80	/* chain data */
+#define CCW_FLAG_DC		0x80	/* chain data */
 #define CCW_FLAG_CC		0x40	/* chain command */
 #define CCW_FLAG_SLI		0x20	/* suppress length indication */
 #define CCW_FLAG_SKIP		0x10
@@ -81,9 +81,9 @@ struct ccw_orb {
 };
 
 /* SCSW function control (3 bits), activity control (7), status control (5). */
-#define SCSW_FCTL_CLEAR		0x1
-#define SCSW_FCTL_HALT		0x2
-#define SCSW_FCTL_START		0x4
+#define SCSW_FCTL_CLEAR_FUNC	0x1
+#define SCSW_FCTL_HALT_FUNC	0x2
+#define SCSW_FCTL_START_FUNC	0x4
 
 #define SCSW_ACTL_SUSPENDED	0x01
 #define SCSW_ACTL_DEVACT	0x02
@@ -93,11 +93,11 @@ struct ccw_orb {
 #define SCSW_ACTL_START_PEND	0x20
 #define SCSW_ACTL_RESUME_PEND	0x40
 
-#define SCSW_STCTL_PEND		0x01
-#define SCSW_STCTL_SEC		0x02
-#define SCSW_STCTL_PRIM		0x04
-#define SCSW_STCTL_INTER	0x08
-#define SCSW_STCTL_ALERT	0x10
+#define SCSW_STCTL_STATUS_PEND	0x01
+#define SCSW_STCTL_SEC_STATUS	0x02
+#define SCSW_STCTL_PRIM_STATUS	0x04
+#define SCSW_STCTL_INTER_STATUS	0x08
+#define SCSW_STCTL_ALERT_STATUS	0x10
 
 #define DEV_STAT_ATTENTION	0x80
 #define DEV_STAT_STAT_MOD	0x40
@@ -108,14 +108,14 @@ struct ccw_orb {
 #define DEV_STAT_UNIT_CHECK	0x02
 #define DEV_STAT_UNIT_EXCEP	0x01
 
-#define SCH_STAT_PCI		0x80
-#define SCH_STAT_INCORR_LEN	0x40
-#define SCH_STAT_PROG_CHECK	0x20
-#define SCH_STAT_PROT_CHECK	0x10
-#define SCH_STAT_CHN_DATA_CHK	0x08
-#define SCH_STAT_CHN_CTRL_CHK	0x04
-#define SCH_STAT_INTF_CTRL_CHK	0x02
-#define SCH_STAT_CHAIN_CHECK	0x01
+#define SCHN_STAT_PCI		0x80
+#define SCHN_STAT_INCORR_LEN	0x40
+#define SCHN_STAT_PROG_CHECK	0x20
+#define SCHN_STAT_PROT_CHECK	0x10
+#define SCHN_STAT_CHN_DATA_CHK	0x08
+#define SCHN_STAT_CHN_CTRL_CHK	0x04
+#define SCHN_STAT_INTF_CTRL_CHK	0x02
+#define SCHN_STAT_CHAIN_CHECK	0x01
 
 /**
  * struct ccw_scsw - the raw subchannel-status word (12 bytes, big-endian)

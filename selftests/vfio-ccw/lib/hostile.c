@@ -530,7 +530,7 @@ void hprog_random(struct hrng *r, struct hmem *m, int slice,
 		if (hrng_chance(r, 3))
 			flags |= CCW_FLAG_PCI;
 		if (hrng_chance(r, 3))
-			flags |= CCW_FLAG_CD;
+			flags |= CCW_FLAG_DC;
 		if (hrng_chance(r, 1))
 			flags |= CCW_FLAG_MIDA;
 		if ((suspend && hrng_chance(r, 30)) || hrng_chance(r, 2))

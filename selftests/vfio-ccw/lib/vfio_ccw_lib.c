@@ -857,7 +857,7 @@ int vccw_start(struct vccw_dev *dev, const struct ccw_orb *orb)
 	int ret, tries = 0;
 
 	do {
-		ret = vccw_io_write(dev, orb, SCSW_FCTL_START);
+		ret = vccw_io_write(dev, orb, SCSW_FCTL_START_FUNC);
 	} while (ret == -EAGAIN && ++tries < 100000);
 	if (ret < 0)
 		return ret;

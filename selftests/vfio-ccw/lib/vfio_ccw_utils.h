@@ -89,35 +89,17 @@ static inline bool vccw_is_guest_fault(const struct vccw_dev *dev, int ret)
  * fixture data: it has the members dev and mem.
  */
 #define vccw_fixture_open(self, size) do {				\
-		vccw_open_ok(&(self)->dev, vccw_env_mdev());		\
-		vccw_mem_alloc_ok(&(self)->dev, &(self)->mem, size);	\
+		typeof(self) __s = (self);				\
+		vccw_open_ok(&__s->dev, vccw_env_mdev());		\
+		vccw_mem_alloc_ok(&__s->dev, &__s->mem, size);		\
 	} while (0)
 
 #define vccw_fixture_close(self) do {					\
-		vccw_mem_free(&(self)->dev, &(self)->mem);		\
-		vccw_close(&(self)->dev);				\
+		typeof(self) __s = (self);				\
+		vccw_mem_free(&__s->dev, &__s->mem);			\
+		vccw_close(&__s->dev);					\
 		EXPECT_NO_LOCKED_PAGES();				\
 	} while (0)
-
-/*
- * A fixture that is the shared one and nothing more: its data is the
- * device and its memory, its setup and teardown vccw_fixture_open() and
- * vccw_fixture_close(). Its variants (FIXTURE_VARIANT() after it) change
- * only what its tests do.
- */
-#define VCCW_FIXTURE(fixture_name, size)				\
-	FIXTURE(fixture_name) {						\
-		struct vccw_dev dev;					\
-		struct vccw_mem mem;					\
-	};								\
-	FIXTURE_SETUP(fixture_name)					\
-	{								\
-		vccw_fixture_open(self, size);				\
-	}								\
-	FIXTURE_TEARDOWN(fixture_name)					\
-	{								\
-		vccw_fixture_close(self);				\
-	}
 
 /*
  * The per-device counters of the driver (vfio_ccw_stats in debugfs), open
