@@ -22,6 +22,25 @@
 #include "vfio_ccw_private.h"
 #include "vfio_ccw_trace.h"
 
+/*
+ * The logical-path mask of a start: an ORB without one gets the
+ * subchannel's usable paths (as upstream); one that names none of them is
+ * refused with -EACCES and never reaches the subchannel.
+ */
+static int vfio_ccw_start_lpm_locked(struct vfio_ccw_private *private,
+				     union orb *orb)
+{
+	u8 usable = private->hw->lpm(private);
+
+	if (!orb->cmd.lpm)
+		orb->cmd.lpm = usable;
+	if (!(orb->cmd.lpm & usable)) {
+		trace_vfio_ccw_ssch(private->schid, -EACCES);
+		return -EACCES;
+	}
+	return 0;
+}
+
 /* Issue the translated start, or drop it; see the start protocol. */
 static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 				       struct vfio_ccw_cp **cpp, int ret)
@@ -54,7 +73,9 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 	}
 
 	vfio_ccw_cp_build_orb(*cpp, private->intparm, &orb);
-	err = private->hw->ssch(private, &orb);
+	err = vfio_ccw_start_lpm_locked(private, &orb);
+	if (!err)
+		err = private->hw->ssch(private, &orb);
 	if (err) {
 		err = vfio_ccw_cc_to_errno(err);
 		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_START_DROP);

@@ -72,19 +72,19 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_cc_to_errno);
 
 static int vfio_ccw_hw_ssch(struct vfio_ccw_private *private, union orb *orb)
 {
-	struct subchannel *sch = private->sch;
 	int cc;
 
 	lockdep_assert_held(private->lock);
-	if (!orb->cmd.lpm)
-		orb->cmd.lpm = sch->lpm;
-	if (!(orb->cmd.lpm & sch->lpm)) {
-		trace_vfio_ccw_ssch(private->schid, -EACCES);
-		return -EACCES;
-	}
-	cc = ssch(sch->schid, orb);
+	cc = ssch(private->sch->schid, orb);
 	trace_vfio_ccw_ssch(private->schid, cc);
 	return cc;
+}
+
+/* cio keeps the mask of the usable paths up to date in sch->lpm. */
+static u8 vfio_ccw_hw_lpm(struct vfio_ccw_private *private)
+{
+	lockdep_assert_held(private->lock);
+	return private->sch->lpm;
 }
 
 static int vfio_ccw_hw_rsch(struct vfio_ccw_private *private)
@@ -202,6 +202,7 @@ int vfio_ccw_hw_sch_refresh(struct subchannel *sch)
  */
 const struct vfio_ccw_hw_ops vfio_ccw_hw_cio_ops = {
 	.ssch = vfio_ccw_hw_ssch,
+	.lpm = vfio_ccw_hw_lpm,
 	.rsch = vfio_ccw_hw_rsch,
 	.hsch = vfio_ccw_hw_hsch,
 	.csch = vfio_ccw_hw_csch,

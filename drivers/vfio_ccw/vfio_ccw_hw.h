@@ -15,9 +15,8 @@ union orb;
 
 /**
  * struct vfio_ccw_hw_ops - the channel subsystem as the driver sees it
- * @ssch: START SUBCHANNEL with @orb; condition code 0-3, or -EACCES when
- *        no channel path of the ORB's logical-path mask is usable (the
- *        ops may fill an empty mask with the subchannel's)
+ * @ssch: START SUBCHANNEL with @orb; condition code 0-3
+ * @lpm: the logical-path mask of the subchannel's usable channel paths
  * @rsch: RESUME SUBCHANNEL; condition code
  * @hsch: HALT SUBCHANNEL; condition code
  * @csch: CLEAR SUBCHANNEL; condition code
@@ -31,6 +30,7 @@ union orb;
  */
 struct vfio_ccw_hw_ops {
 	int (*ssch)(struct vfio_ccw_private *private, union orb *orb);
+	u8 (*lpm)(struct vfio_ccw_private *private);
 	int (*rsch)(struct vfio_ccw_private *private);
 	int (*hsch)(struct vfio_ccw_private *private);
 	int (*csch)(struct vfio_ccw_private *private);

@@ -42,6 +42,8 @@ struct fsm_ctx {
 	int on_read_at;
 	int on_read_ret;
 	struct schib schib;		/* what stsch stores */
+	u8 lpm;				/* the usable paths the ops report */
+	u8 ssch_lpm;			/* the ORB's mask at the last SSCH */
 	/* deliver a final interrupt after csch, from a work item */
 	bool irq_on_csch;
 	/* csch with cc 0 ends the activity STORE SUBCHANNEL shows */
@@ -68,7 +70,13 @@ static struct fsm_ctx *to_ctx(struct vfio_ccw_private *private)
 static int fake_ssch(struct vfio_ccw_private *p, union orb *orb)
 {
 	to_ctx(p)->calls[F_SSCH]++;
+	to_ctx(p)->ssch_lpm = orb->cmd.lpm;
 	return to_ctx(p)->cc[F_SSCH];
+}
+
+static u8 fake_lpm(struct vfio_ccw_private *p)
+{
+	return to_ctx(p)->lpm;
 }
 
 static int fake_rsch(struct vfio_ccw_private *p)
@@ -129,6 +137,7 @@ static int fake_disable(struct vfio_ccw_private *p)
 
 static const struct vfio_ccw_hw_ops fake_hw_ops = {
 	.ssch = fake_ssch,
+	.lpm = fake_lpm,
 	.rsch = fake_rsch,
 	.hsch = fake_hsch,
 	.csch = fake_csch,
@@ -252,6 +261,7 @@ static int fsm_test_init(struct kunit *test)
 					  get_order(FAKE_PAGES * PAGE_SIZE));
 	KUNIT_ASSERT_NOT_NULL(test, ctx->mem);
 	spin_lock_init(&ctx->lock);
+	ctx->lpm = 0x80;
 	INIT_WORK(&ctx->irq_work, irq_work_fn);
 	init_completion(&ctx->unpin_entered);
 	init_completion(&ctx->unpin_go);
@@ -596,8 +606,8 @@ static void fsm_test_retire_by_next_request(struct kunit *test)
 
 static void fsm_test_ssch_cc(struct kunit *test)
 {
-	static const int ccs[] = { 1, 2, 3, -EACCES };
-	static const int errs[] = { -EBUSY, -EBUSY, -ENODEV, -EACCES };
+	static const int ccs[] = { 1, 2, 3 };
+	static const int errs[] = { -EBUSY, -EBUSY, -ENODEV };
 	struct fsm_ctx *ctx = test->priv;
 	int i;
 
@@ -607,6 +617,46 @@ static void fsm_test_ssch_cc(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, do_start(ctx), errs[i]);
 		KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 		KUNIT_EXPECT_NULL(test, ctx->priv.cp);
+		KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
+	}
+}
+
+/*
+ * The logical-path mask is the start path's business, not the ops': an
+ * ORB without a mask gets the usable paths, one that names some of them
+ * keeps its own, one that names none is refused with -EACCES without SSCH.
+ */
+static void fsm_test_start_lpm(struct kunit *test)
+{
+	static const struct {
+		u8 orb, usable, issued;
+		int ret;
+	} rows[] = {
+		{ 0x00, 0xc0, 0xc0, 0 },
+		{ 0x60, 0xc0, 0x60, 0 },
+		{ 0x20, 0xc0, 0x00, -EACCES },
+	};
+	struct fsm_ctx *ctx = test->priv;
+	union orb orb;
+	int i, ssch;
+
+	open_dev(test, ctx);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		ctx->lpm = rows[i].usable;
+		ctx->ssch_lpm = 0;
+		ssch = ctx->calls[F_SSCH];
+		make_orb(&orb);
+		orb.cmd.lpm = rows[i].orb;
+		KUNIT_EXPECT_EQ_MSG(test, vfio_ccw_fsm_start(&ctx->priv, &orb),
+				    rows[i].ret, "row %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->calls[F_SSCH] - ssch,
+				    rows[i].ret ? 0 : 1, "row %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->ssch_lpm, rows[i].issued,
+				    "row %d", i);
+		if (!rows[i].ret)
+			deliver_final(ctx, SCSW_FCTL_START_FUNC);
+		flush_delayed_work(&ctx->priv.retire_work);
+		KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 		KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
 	}
 }
@@ -1623,6 +1673,7 @@ static struct kunit_case vfio_ccw_fsm_cases[] = {
 	KUNIT_CASE(fsm_test_start_final),
 	KUNIT_CASE(fsm_test_retire_by_next_request),
 	KUNIT_CASE(fsm_test_ssch_cc),
+	KUNIT_CASE(fsm_test_start_lpm),
 	KUNIT_CASE(fsm_test_second_start_ebusy),
 	KUNIT_CASE(fsm_test_overtake_clear),
 	KUNIT_CASE(fsm_test_overtake_halt),
