@@ -12,24 +12,14 @@ Columns: the reference and ours with the device opened through the vfio
 group and a type1 container, the same through the vfio cdev and iommufd
 (VFIO_CCW_BACKEND=iommufd), ours on the debug kernel through each.
 
-This file prints; the parsing of the logs and the scoring rules (what
-passes, what fails, the expected failures of the reference) are in
+A selftest binary's results come from the kselftest TAP it prints between
+the init's "@@ run /bin/NAME: begin" and "@@ run /bin/NAME: end" markers;
+KUnit results from the kernel log that the plan's "dmesg" step prints.
+
+This file prints the table; parsing the logs and the scoring rules (what
+passes and fails, the reference's expected failures) are in
 scripts/results_score.py. The last line is "N passed, N failed"; the exit
 status is 1 when anything failed.
-
-A selftest binary's results come from the kselftest TAP it prints between
-the init's "@@ run /bin/NAME: begin" and "@@ run /bin/NAME: end" markers.
-KUnit results come from the kernel log that the plan's "dmesg" step prints.
-
-Counting (see results_score.py):
-  ours:       ok -> passed; not ok, SKIP or missing -> failed
-  reference:  ok -> passed, unless listed as an expected failure (then the
-              list is stale: failed); not ok listed -> passed (expected);
-              not ok not listed -> failed (the test is wrong). Under
-              iommufd the same list applies, but a listed test may pass
-              there (staleness is judged on the group column).
-  KUnit case: ok -> passed; not ok -> failed
-  stage:      0 -> passed; else failed
 """
 import argparse
 import sys

@@ -1,12 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The scoring rules of the harness's results: parse, judge, count.
 
-Imported by scripts/results.py, which prints what score() returns; this
-module prints nothing. Standard library only.
-
-A selftest binary's results come from the kselftest TAP it prints between
-the init's "@@ run /bin/NAME: begin" and "@@ run /bin/NAME: end" markers.
-KUnit results come from the kernel log that the plan's "dmesg" step prints.
+Imported by scripts/results.py, which prints what the score_*() steps return;
+this module prints nothing. Standard library only.
 
 Counting:
   ours:       ok -> passed; not ok, SKIP or missing -> failed
@@ -92,7 +88,9 @@ def columns(ref=None, ours=None, ref_iommufd=None, ours_iommufd=None,
 
 
 def parse_selftests(path):
-    """Return {binary: {"tests": {name: 'pass'|'fail'|'skip'}, "status": int|None}}."""
+    """Return {binary: {"tests": {name: 'pass'|'fail'|'skip'}, "status": int|None}}
+    from the kselftest TAP between the "@@ run /bin/NAME: begin" and
+    "@@ run /bin/NAME: end" markers of the init."""
     out = {}
     cur = None
     with open(path, errors='replace') as f:
