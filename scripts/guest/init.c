@@ -156,6 +156,37 @@ static int do_bind(char **w)
 	return 0;
 }
 
+/*
+ * Start the program of a run or spawn line (@w[1], its arguments after it);
+ * a failed exec says so under the @step's marker and exits 127.
+ */
+static pid_t start(const char *step, char **w)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(w[1], w + 1);
+		printf("@@ %s %s: exec: %s\n", step, w[1], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Say how program @name of @step ended; return its status (128 + signal). */
+static int ended(const char *step, const char *name, int status, double t0)
+{
+	if (WIFSIGNALED(status)) {
+		printf("@@ %s %s: end signal=%d time=%.2f\n", step, name,
+		       WTERMSIG(status), now() - t0);
+		return 128 + WTERMSIG(status);
+	}
+	printf("@@ %s %s: end status=%d time=%.2f\n", step, name,
+	       WEXITSTATUS(status), now() - t0);
+	return WEXITSTATUS(status);
+}
+
 static int do_run(char **w)
 {
 	double t0 = now();
@@ -163,25 +194,12 @@ static int do_run(char **w)
 	pid_t pid;
 
 	printf("@@ run %s: begin\n", w[1]);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execv(w[1], w + 1);
-		printf("@@ run %s: exec: %s\n", w[1], strerror(errno));
-		_exit(127);
-	}
+	pid = start("run", w);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
 		printf("@@ run %s: %s\n", w[1], strerror(errno));
 		return 1;
 	}
-	if (WIFSIGNALED(status)) {
-		printf("@@ run %s: end signal=%d time=%.2f\n", w[1],
-		       WTERMSIG(status), now() - t0);
-		return 128 + WTERMSIG(status);
-	}
-	printf("@@ run %s: end status=%d time=%.2f\n", w[1],
-	       WEXITSTATUS(status), now() - t0);
-	return WEXITSTATUS(status);
+	return ended("run", w[1], status, t0);
 }
 
 static int do_spawn(char **w)
@@ -192,13 +210,7 @@ static int do_spawn(char **w)
 		printf("@@ spawn %s: too many\n", w[1]);
 		return 1;
 	}
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execv(w[1], w + 1);
-		printf("@@ spawn %s: exec: %s\n", w[1], strerror(errno));
-		_exit(127);
-	}
+	pid = start("spawn", w);
 	if (pid < 0) {
 		printf("@@ spawn %s: %s\n", w[1], strerror(errno));
 		return 1;
@@ -232,16 +244,10 @@ static int do_wait(double limit)
 			printf("@@ wait %s: %s\n", spawned[i].name,
 			       strerror(errno));
 			st = st ? st : 1;
-		} else if (WIFSIGNALED(status)) {
-			printf("@@ wait %s: end signal=%d time=%.2f\n",
-			       spawned[i].name, WTERMSIG(status),
-			       now() - spawned[i].t0);
-			st = st ? st : 128 + WTERMSIG(status);
 		} else {
-			printf("@@ wait %s: end status=%d time=%.2f\n",
-			       spawned[i].name, WEXITSTATUS(status),
-			       now() - spawned[i].t0);
-			st = st ? st : WEXITSTATUS(status);
+			status = ended("wait", spawned[i].name, status,
+				       spawned[i].t0);
+			st = st ? st : status;
 		}
 	}
 	nspawned = 0;
