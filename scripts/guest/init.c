@@ -18,17 +18,20 @@
  *   cat PATH                     print a file
  *   dmesg                        print the kernel log buffer
  *   sleep SECONDS                wait (kmemleak wants objects to age)
- * Every step prints a marker line "@@ <step> ..." and its result, so that
- * the host can tell where a guest stopped. A failed insmod or bind aborts
- * the plan (the programs would only report the missing driver). The last
- * line is always "@@ END status=N" with the first non-zero status (or 0). Spawned
- * programs still running at the end are waited for (killed after 60 s).
+ * (The table commands[] below holds the same, with each command's number
+ * of words.) Every step prints a marker line "@@ <step> ..." and its
+ * result, so that the host can tell where a guest stopped. A failed insmod
+ * or bind aborts the plan (the programs would only report the missing
+ * driver). The last line is always "@@ END status=N" with the first
+ * non-zero status (or 0). Spawned programs still running at the end are
+ * waited for (killed after 60 s).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +113,7 @@ static int do_insmod(char **w, int n)
 	return ret ? 1 : 0;
 }
 
-static int do_rmmod(char **w)
+static int do_rmmod(char **w, int n)
 {
 	int ret = syscall(SYS_delete_module, w[1], O_NONBLOCK);
 
@@ -118,7 +121,7 @@ static int do_rmmod(char **w)
 	return ret ? 1 : 0;
 }
 
-static int do_bind(char **w)
+static int do_bind(char **w, int n)
 {
 	const char *schid = w[1], *drv = w[2], *uuid = w[3];
 	char path[512], link[512];
@@ -187,7 +190,7 @@ static int ended(const char *step, const char *name, int status, double t0)
 	return WEXITSTATUS(status);
 }
 
-static int do_run(char **w)
+static int do_run(char **w, int n)
 {
 	double t0 = now();
 	int status;
@@ -202,7 +205,7 @@ static int do_run(char **w)
 	return ended("run", w[1], status, t0);
 }
 
-static int do_spawn(char **w)
+static int do_spawn(char **w, int n)
 {
 	pid_t pid;
 
@@ -254,7 +257,7 @@ static int do_wait(double limit)
 	return st;
 }
 
-static int do_waitfile(char **w)
+static int do_waitfile(char **w, int n)
 {
 	double t0 = now(), limit = atof(w[2]);
 
@@ -269,33 +272,33 @@ static int do_waitfile(char **w)
 	return 0;
 }
 
-static int do_cat(char **w)
+static int do_cat(char **w, int n)
 {
 	char buf[4096];
-	ssize_t n;
+	ssize_t len;
 	int fd = open(w[1], O_RDONLY);
 
 	if (fd < 0) {
 		printf("@@ cat %s: %s\n", w[1], strerror(errno));
 		return 1;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, n, stdout);
+	while ((len = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, len, stdout);
 	close(fd);
 	return 0;
 }
 
-static int do_dmesg(void)
+static int do_dmesg(char **w, int n)
 {
 	static char buf[1 << 20];
-	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf));
+	int len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf));
 
-	if (n < 0) {
+	if (len < 0) {
 		printf("@@ dmesg: %s\n", strerror(errno));
 		return 1;
 	}
 	printf("@@ dmesg: begin\n");
-	fwrite(buf, 1, n, stdout);
+	fwrite(buf, 1, len, stdout);
 	printf("@@ dmesg: end\n");
 	return 0;
 }
@@ -314,13 +317,81 @@ static void mounts(void)
 	mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
 }
 
+static int do_write(char **w, int n)
+{
+	char val[2048] = "";
+	int i;
+
+	for (i = 2; i < n; i++) {
+		strncat(val, w[i], sizeof(val) - strlen(val) - 2);
+		if (i + 1 < n)
+			strcat(val, " ");
+	}
+	return write_file(w[1], val) ? 1 : 0;
+}
+
+static int do_setenv(char **w, int n)
+{
+	setenv(w[1], w[2], 1);
+	return 0;
+}
+
+static int do_wait_line(char **w, int n)
+{
+	return do_wait(0);
+}
+
+static int do_sleep(char **w, int n)
+{
+	sleep(atoi(w[1]));
+	return 0;
+}
+
+/*
+ * The plan language (see the top of this file): a line is a command and its
+ * arguments, @min to @max words with the command's name; a line that names
+ * no command or has another number of words is a bad line (status 2). A
+ * failure of a command that @aborts ends the plan.
+ */
+static const struct command {
+	const char *name;
+	int min, max;
+	int (*run)(char **w, int n);
+	bool aborts;
+} commands[] = {
+	{ "insmod",   2, MAX_WORDS, do_insmod,    true },
+	{ "rmmod",    2, 2,         do_rmmod,     false },
+	{ "write",    3, MAX_WORDS, do_write,     false },
+	{ "bind",     4, 4,         do_bind,      true },
+	{ "setenv",   3, 3,         do_setenv,    false },
+	{ "run",      2, MAX_WORDS, do_run,       false },
+	{ "spawn",    2, MAX_WORDS, do_spawn,     false },
+	{ "wait",     1, 1,         do_wait_line, false },
+	{ "waitfile", 3, 3,         do_waitfile,  false },
+	{ "sleep",    2, 2,         do_sleep,     false },
+	{ "dmesg",    1, 1,         do_dmesg,     false },
+	{ "cat",      2, 2,         do_cat,       false },
+	{ NULL }
+};
+
+static const struct command *lookup(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
 static void execute(FILE *plan)
 {
 	char line[4096];
 
 	while (fgets(line, sizeof(line), plan)) {
 		char *w[MAX_WORDS + 1], *save, *tok;
-		int n = 0, st = 0;
+		const struct command *c;
+		int n = 0, st;
 
 		for (tok = strtok_r(line, " \t\n", &save); tok && n < MAX_WORDS;
 		     tok = strtok_r(NULL, " \t\n", &save))
@@ -328,45 +399,16 @@ static void execute(FILE *plan)
 		w[n] = NULL;
 		if (!n || w[0][0] == '#')
 			continue;
-		if (!strcmp(w[0], "insmod") && n >= 2) {
-			st = do_insmod(w, n);
-		} else if (!strcmp(w[0], "rmmod") && n == 2) {
-			st = do_rmmod(w);
-		} else if (!strcmp(w[0], "write") && n >= 3) {
-			char val[2048] = "";
-			int i;
-
-			for (i = 2; i < n; i++) {
-				strncat(val, w[i], sizeof(val) - strlen(val) - 2);
-				if (i + 1 < n)
-					strcat(val, " ");
-			}
-			st = write_file(w[1], val) ? 1 : 0;
-		} else if (!strcmp(w[0], "bind") && n == 4) {
-			st = do_bind(w);
-		} else if (!strcmp(w[0], "setenv") && n == 3) {
-			setenv(w[1], w[2], 1);
-		} else if (!strcmp(w[0], "run") && n >= 2) {
-			st = do_run(w);
-		} else if (!strcmp(w[0], "spawn") && n >= 2) {
-			st = do_spawn(w);
-		} else if (!strcmp(w[0], "wait") && n == 1) {
-			st = do_wait(0);
-		} else if (!strcmp(w[0], "waitfile") && n == 3) {
-			st = do_waitfile(w);
-		} else if (!strcmp(w[0], "sleep") && n == 2) {
-			sleep(atoi(w[1]));
-		} else if (!strcmp(w[0], "dmesg") && n == 1) {
-			st = do_dmesg();
-		} else if (!strcmp(w[0], "cat") && n == 2) {
-			st = do_cat(w);
+		c = lookup(w[0]);
+		if (c && n >= c->min && n <= c->max) {
+			st = c->run(w, n);
 		} else {
 			printf("@@ plan: bad line: %s\n", w[0]);
 			st = 2;
 		}
 		if (st)
 			fail(st);
-		if (st && (!strcmp(w[0], "insmod") || !strcmp(w[0], "bind"))) {
+		if (st && c && c->aborts) {
 			printf("@@ plan aborted: %s failed\n", w[0]);
 			break;
 		}
