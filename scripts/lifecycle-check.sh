@@ -39,43 +39,6 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-# qmp SOCKET ID: device_del of ID through the QMP socket (python3).
-qmp_device_del() {
-	python3 - "$1" "$2" <<'EOF'
-import json, socket, sys
-
-path, dev = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(30)
-s.connect(path)
-f = s.makefile('rw')
-
-
-def reply():
-    while True:
-        line = f.readline()
-        if not line:
-            sys.exit('qmp: connection closed')
-        msg = json.loads(line)
-        if 'event' in msg:
-            print('qmp: event', msg['event'], file=sys.stderr)
-            continue
-        return msg
-
-
-reply()  # greeting
-for cmd in ({'execute': 'qmp_capabilities'},
-            {'execute': 'device_del', 'arguments': {'id': dev}}):
-    print('qmp: ->', json.dumps(cmd), file=sys.stderr)
-    f.write(json.dumps(cmd) + '\n')
-    f.flush()
-    r = reply()
-    print('qmp: <-', json.dumps(r), file=sys.stderr)
-    if 'error' in r:
-        sys.exit(1)
-EOF
-}
-
 "$TOP/scripts/selftests-build.sh" lifecycle_holder >/dev/null
 mkdir -p "$BUILD/logs"
 logf=$BUILD/logs/lifecycle-$driver-$flavour.log
@@ -118,7 +81,7 @@ for _ in $(seq 1 2400); do
 	[[ " ${events[*]} " == *" unplug "* ]] || break
 	if grep -q '^@@ READY unplug' "$logf" 2>/dev/null; then
 		log "lifecycle: holder ready, device_del ccw3"
-		if qmp_device_del "$sock" ccw3; then
+		if python3 "$TOP/scripts/qmp.py" "$sock" device_del '{"id": "ccw3"}' >/dev/null; then
 			unplugged=1
 		else
 			log "lifecycle: device_del failed"
