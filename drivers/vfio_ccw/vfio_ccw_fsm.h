@@ -12,17 +12,19 @@
 struct vfio_ccw_private;
 
 /**
- * enum vfio_ccw_state - the state of a vfio-ccw mediated device
- * @VFIO_CCW_STATE_NOT_OPER: the subchannel is gone or not operational
- * @VFIO_CCW_STATE_STANDBY: not open, subchannel disabled
- * @VFIO_CCW_STATE_IDLE: open, no start owned by the driver
- * @VFIO_CCW_STATE_CP_PROCESSING: a start is being translated
- * @VFIO_CCW_STATE_CP_PENDING: a start was issued, its program is published
- * @VFIO_CCW_NR_STATES: number of states
+ * VFIO_CCW_STATE_LIST() - the states of a vfio-ccw mediated device
+ * @X: a macro, expanded with the name of each state in turn
  *
- * The values are the VFIO_CCW_STATUS_* values of the status region. The
- * names are written once, in VFIO_CCW_STATE_LIST(), which the enum, the
- * name table of vfio_ccw_fsm.c and the tracepoints expand.
+ * The one list of the states' names: &enum vfio_ccw_state, the name table
+ * of vfio_ccw_fsm.c and the tracepoints expand it. Each state is
+ * VFIO_CCW_STATE_<name>, valued as VFIO_CCW_STATUS_<name> of the status
+ * region:
+ *
+ * - NOT_OPER: the subchannel is gone or not operational
+ * - STANDBY: not open, subchannel disabled
+ * - IDLE: open, no start owned by the driver
+ * - CP_PROCESSING: a start is being translated
+ * - CP_PENDING: a start was issued, its program is published
  */
 #define VFIO_CCW_STATE_LIST(X)	\
 	X(NOT_OPER)		\
@@ -31,6 +33,7 @@ struct vfio_ccw_private;
 	X(CP_PROCESSING)	\
 	X(CP_PENDING)
 
+/* The state of a device: VFIO_CCW_STATE_LIST(), and how many there are. */
 #define VFIO_CCW_STATE_ENUM(n)	VFIO_CCW_STATE_##n = VFIO_CCW_STATUS_##n,
 enum vfio_ccw_state {
 	VFIO_CCW_STATE_LIST(VFIO_CCW_STATE_ENUM)
@@ -39,23 +42,26 @@ enum vfio_ccw_state {
 #undef VFIO_CCW_STATE_ENUM
 
 /**
- * enum vfio_ccw_event - what can happen to a vfio-ccw mediated device
- * @VFIO_CCW_EVENT_OPEN: open_device, second half of a reset
- * @VFIO_CCW_EVENT_CLOSE: close_device, first half of a reset
- * @VFIO_CCW_EVENT_START: a start request is accepted for translation
- * @VFIO_CCW_EVENT_START_OK: the start was issued with condition code 0
- * @VFIO_CCW_EVENT_START_DROP: the start ends without reaching the subchannel
- * @VFIO_CCW_EVENT_HALT: a halt request
- * @VFIO_CCW_EVENT_CLEAR: a clear request
- * @VFIO_CCW_EVENT_CANCEL: a cancel (XSCH) request
- * @VFIO_CCW_EVENT_DETACH: the published program ends without interrupt
- * @VFIO_CCW_EVENT_RESUME: a resume (RSCH) request
- * @VFIO_CCW_EVENT_IRQ_FINAL: an interrupt that ends the function
- * @VFIO_CCW_EVENT_IRQ_OTHER: an intermediate or unsolicited interrupt
- * @VFIO_CCW_EVENT_NOT_OPER: the subchannel became not operational
- * @VFIO_CCW_NR_EVENTS: number of events
+ * VFIO_CCW_EVENT_LIST() - what can happen to a vfio-ccw mediated device
+ * @X: a macro, expanded with the name of each event in turn
  *
- * The names are written once, in VFIO_CCW_EVENT_LIST().
+ * The one list of the events' names: &enum vfio_ccw_event, the name table
+ * of vfio_ccw_fsm.c and the tracepoints expand it. Each event is
+ * VFIO_CCW_EVENT_<name>:
+ *
+ * - OPEN: open_device, second half of a reset
+ * - CLOSE: close_device, first half of a reset
+ * - START: a start request is accepted for translation
+ * - START_OK: the start was issued with condition code 0
+ * - START_DROP: the start ends without reaching the subchannel
+ * - HALT: a halt request
+ * - CLEAR: a clear request
+ * - CANCEL: a cancel (XSCH) request
+ * - DETACH: the published program ends without interrupt
+ * - RESUME: a resume (RSCH) request
+ * - IRQ_FINAL: an interrupt that ends the function
+ * - IRQ_OTHER: an intermediate or unsolicited interrupt
+ * - NOT_OPER: the subchannel became not operational
  */
 #define VFIO_CCW_EVENT_LIST(X)	\
 	X(OPEN)			\
@@ -72,6 +78,7 @@ enum vfio_ccw_state {
 	X(IRQ_OTHER)		\
 	X(NOT_OPER)
 
+/* An event: VFIO_CCW_EVENT_LIST(), and how many there are. */
 #define VFIO_CCW_EVENT_ENUM(n)	VFIO_CCW_EVENT_##n,
 enum vfio_ccw_event {
 	VFIO_CCW_EVENT_LIST(VFIO_CCW_EVENT_ENUM)

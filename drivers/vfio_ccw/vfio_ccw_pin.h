@@ -123,7 +123,13 @@ bool vfio_ccw_pins_xlate_end(struct vfio_ccw_pins *pins);
 
 bool vfio_ccw_pins_cache_flush(struct vfio_ccw_pins *pins);
 void vfio_ccw_pins_revoke_all(struct vfio_ccw_pins *pins);
+
+/* vfio_ccw_fence.c: the dma_unmap fences */
+bool vfio_ccw_pins_fence(struct vfio_ccw_pins *pins, u64 iova, u64 last);
+bool vfio_ccw_pins_fenced_locked(struct vfio_ccw_pins *pins, u64 iova,
+				 u64 last);
 void vfio_ccw_pins_drop_sticky_fences(struct vfio_ccw_pins *pins);
+void vfio_ccw_pins_fences_put(struct vfio_ccw_pins *pins);
 
 void vfio_ccw_dma_unmap_range(struct vfio_ccw_private *private, u64 iova,
 			      u64 length);
