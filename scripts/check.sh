@@ -165,7 +165,7 @@ if [ "${VFIO_CCW_NO_DEBUG:-0}" != 1 ]; then
 	# A copy of the module sources, so the two builds never share objects.
 	dmod=$BUILD/debug-module
 	rm -rf "$dmod" && mkdir -p "$dmod"
-	cp -a "$TOP"/{Kbuild,drivers,uapi} "$dmod/"
+	cp -a "$TOP"/{Kbuild,drivers,tools,uapi} "$dmod/"
 	find "$dmod" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
 fi
 par_begin

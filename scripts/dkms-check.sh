@@ -18,7 +18,7 @@ mkdir -p "$work"/{src,tree,install}
 # The source as a distribution package would ship it: tracked files only.
 git -C "$TOP" ls-files -z --cached --others --exclude-standard | grep -zv '^\.' |
 	(cd "$TOP" && xargs -0 cp --parents -t "$work/src") 2>/dev/null ||
-	cp -a "$TOP"/{Kbuild,Makefile,dkms.conf,drivers,uapi} "$work/src/"
+	cp -a "$TOP"/{Kbuild,Makefile,dkms.conf,drivers,tools,uapi} "$work/src/"
 src=$work/src-tree/vfio-ccw-$ver
 mkdir -p "$(dirname "$src")"
 mv "$work/src" "$src"

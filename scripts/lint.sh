@@ -26,12 +26,17 @@ checkpatch() {
 	log "lint: checkpatch --strict (${#kfiles[@]} kernel + ${#ufiles[@]} user files)"
 	local cp=("$kdir/scripts/checkpatch.pl" --strict --no-tree --quiet --terse
 		--show-types --ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG)
+	# The one exception: the name lists of vfio_ccw_fsm.h are X-macros
+	# (the tracepoints' __print_symbolic() needs them as macros), which
+	# checkpatch reads as complex macros that reuse their argument.
+	local xmacro=drivers/vfio_ccw/vfio_ccw_fsm.h
 	local kern=() user=() f
 	for f in "${kfiles[@]}"; do
-		case $f in uapi/*) user+=("$f") ;; *) kern+=("$f") ;; esac
+		case $f in uapi/*) user+=("$f") ;; "$xmacro") ;; *) kern+=("$f") ;; esac
 	done
 	user+=("${ufiles[@]}")
 	: > "$out"
+	"${cp[@]}" --ignore COMPLEX_MACRO,MACRO_ARG_REUSE -f "$xmacro" >> "$out" 2>&1 || true
 	# One checkpatch per file, on every core: it is slow per file.
 	[ ${#kern[@]} -eq 0 ] || printf '%s\0' "${kern[@]}" |
 		xargs -0 -n 2 -P "$NPROC" "${cp[@]}" -f >> "$out" 2>&1 || true

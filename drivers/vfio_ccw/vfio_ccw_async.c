@@ -47,13 +47,13 @@ int vfio_ccw_async_perform(struct vfio_ccw_private *private, const void *req)
 		return -EINVAL;
 	switch (command) {
 	case VFIO_CCW_ASYNC_CMD_HSCH:
-		return vfio_ccw_fsm_halt(private);
+		return vfio_ccw_func_halt(private);
 	case VFIO_CCW_ASYNC_CMD_CSCH:
-		return vfio_ccw_fsm_clear(private);
+		return vfio_ccw_func_clear(private);
 	case VFIO_CCW_ASYNC_CMD_XSCH:
-		return vfio_ccw_fsm_cancel(private);
+		return vfio_ccw_func_cancel(private);
 	default:
-		return vfio_ccw_fsm_resume(private);
+		return vfio_ccw_func_resume(private);
 	}
 }
 

@@ -40,7 +40,7 @@ static void vfio_ccw_sch_irq(struct subchannel *sch)
 		vfio_ccw_hw_sch_disable(sch);
 		return;
 	}
-	vfio_ccw_fsm_irq_locked(parent->private, this_cpu_ptr(&cio_irb));
+	vfio_ccw_func_irq_locked(parent->private, this_cpu_ptr(&cio_irb));
 }
 
 static int vfio_ccw_sch_probe(struct subchannel *sch)
@@ -163,11 +163,11 @@ static int vfio_ccw_chp_mask_locked(struct subchannel *sch, int mask,
 		sch->opm &= ~mask;
 		sch->lpm &= ~mask;
 		if (sch->schib.pmcw.lpum & mask)
-			vfio_ccw_fsm_clear_locked(private);
+			vfio_ccw_func_clear_locked(private);
 		break;
 	case CHP_OFFLINE:
 		if (sch->schib.pmcw.lpum & mask)
-			vfio_ccw_fsm_clear_locked(private);
+			vfio_ccw_func_clear_locked(private);
 		vfio_ccw_crw_queue_locked(private,
 					  vfio_ccw_make_crw(CRW_ERC_PERRN,
 							    chpid));

@@ -31,8 +31,7 @@
 #define ID	VFIO_CCW_STATE_IDLE
 #define PR	VFIO_CCW_STATE_CP_PROCESSING
 #define PE	VFIO_CCW_STATE_CP_PENDING
-#define EV(e)	[VFIO_CCW_EVENT_##e]
-#define ALL	[0 ... VFIO_CCW_NR_EVENTS - 1]
+#define EV(e)	VFIO_CCW_EVENT_##e
 
 /*
  * next[state][event]: the next state, or a negative errno when the event is
@@ -51,30 +50,36 @@
  * state they do not end, and any state goes to NOT_OPER on NOT_OPER.
  */
 const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
-	[NO] = { ALL = -ENODEV,
-		 EV(CLOSE) = NO, EV(IRQ_FINAL) = NO, EV(IRQ_OTHER) = NO,
-		 EV(NOT_OPER) = NO },
-	[SB] = { ALL = -ENODEV,
-		 EV(OPEN) = ID, EV(CLOSE) = SB, EV(IRQ_FINAL) = SB,
-		 EV(IRQ_OTHER) = SB, EV(NOT_OPER) = NO },
-	[ID] = { ALL = -EINVAL,
-		 EV(OPEN) = -EBUSY, EV(CLOSE) = SB, EV(START) = PR,
-		 EV(HALT) = ID, EV(CLEAR) = ID, EV(CANCEL) = ID,
-		 EV(RESUME) = -EBUSY, EV(IRQ_FINAL) = ID, EV(IRQ_OTHER) = ID,
-		 EV(NOT_OPER) = NO },
-	[PR] = { ALL = -EBUSY,
-		 EV(START_OK) = PE, EV(START_DROP) = ID, EV(HALT) = PR,
-		 EV(CLEAR) = PR, EV(CANCEL) = PR, EV(DETACH) = -EINVAL,
-		 EV(IRQ_FINAL) = PR, EV(IRQ_OTHER) = PR, EV(NOT_OPER) = NO },
-	[PE] = { ALL = -EBUSY,
-		 EV(CLOSE) = SB, EV(START_OK) = -EINVAL,
-		 EV(START_DROP) = -EINVAL, EV(HALT) = PE, EV(CLEAR) = PE,
-		 EV(CANCEL) = PE, EV(DETACH) = ID, EV(RESUME) = PE,
-		 EV(IRQ_FINAL) = ID, EV(IRQ_OTHER) = PE, EV(NOT_OPER) = NO },
+	[NO] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -ENODEV,
+		 [EV(CLOSE)] = NO,
+		 [EV(IRQ_FINAL)] = NO, [EV(IRQ_OTHER)] = NO,
+		 [EV(NOT_OPER)] = NO },
+	[SB] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -ENODEV,
+		 [EV(OPEN)] = ID, [EV(CLOSE)] = SB,
+		 [EV(IRQ_FINAL)] = SB, [EV(IRQ_OTHER)] = SB,
+		 [EV(NOT_OPER)] = NO },
+	[ID] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -EINVAL,
+		 [EV(OPEN)] = -EBUSY, [EV(CLOSE)] = SB, [EV(START)] = PR,
+		 [EV(HALT)] = ID, [EV(CLEAR)] = ID, [EV(CANCEL)] = ID,
+		 [EV(RESUME)] = -EBUSY,
+		 [EV(IRQ_FINAL)] = ID, [EV(IRQ_OTHER)] = ID,
+		 [EV(NOT_OPER)] = NO },
+	[PR] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -EBUSY,
+		 [EV(START_OK)] = PE, [EV(START_DROP)] = ID,
+		 [EV(HALT)] = PR, [EV(CLEAR)] = PR, [EV(CANCEL)] = PR,
+		 [EV(DETACH)] = -EINVAL,
+		 [EV(IRQ_FINAL)] = PR, [EV(IRQ_OTHER)] = PR,
+		 [EV(NOT_OPER)] = NO },
+	[PE] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -EBUSY,
+		 [EV(CLOSE)] = SB,
+		 [EV(START_OK)] = -EINVAL, [EV(START_DROP)] = -EINVAL,
+		 [EV(HALT)] = PE, [EV(CLEAR)] = PE, [EV(CANCEL)] = PE,
+		 [EV(DETACH)] = ID, [EV(RESUME)] = PE,
+		 [EV(IRQ_FINAL)] = ID, [EV(IRQ_OTHER)] = PE,
+		 [EV(NOT_OPER)] = NO },
 };
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_next);
 
-#undef ALL
 #undef EV
 #undef NO
 #undef SB
@@ -82,17 +87,36 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_next);
 #undef PR
 #undef PE
 
-#define VFIO_CCW_STATE_NAME(n)	[VFIO_CCW_STATE_##n] = #n,
-static const char * const vfio_ccw_state_names[VFIO_CCW_NR_STATES] = {
+/* The names of the states and events, from their lists in vfio_ccw_fsm.h */
+struct vfio_ccw_name {
+	int value;
+	const char *name;
+};
+
+#define VFIO_CCW_STATE_NAME(n)	{ VFIO_CCW_STATE_##n, #n },
+static const struct vfio_ccw_name vfio_ccw_state_names[] = {
 	VFIO_CCW_STATE_LIST(VFIO_CCW_STATE_NAME)
 };
+
 #undef VFIO_CCW_STATE_NAME
 
-#define VFIO_CCW_EVENT_NAME(n)	[VFIO_CCW_EVENT_##n] = #n,
-static const char * const vfio_ccw_event_names[VFIO_CCW_NR_EVENTS] = {
+#define VFIO_CCW_EVENT_NAME(n)	{ VFIO_CCW_EVENT_##n, #n },
+static const struct vfio_ccw_name vfio_ccw_event_names[] = {
 	VFIO_CCW_EVENT_LIST(VFIO_CCW_EVENT_NAME)
 };
+
 #undef VFIO_CCW_EVENT_NAME
+
+static const char *vfio_ccw_name_of(const struct vfio_ccw_name *names,
+				    size_t n, int value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i].value == value)
+			return names[i].name;
+	return "?";
+}
 
 /**
  * vfio_ccw_state_name() - printable name of a state
@@ -102,9 +126,8 @@ static const char * const vfio_ccw_event_names[VFIO_CCW_NR_EVENTS] = {
  */
 const char *vfio_ccw_state_name(enum vfio_ccw_state state)
 {
-	if ((unsigned int)state >= VFIO_CCW_NR_STATES)
-		return "?";
-	return vfio_ccw_state_names[state];
+	return vfio_ccw_name_of(vfio_ccw_state_names,
+				ARRAY_SIZE(vfio_ccw_state_names), state);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_state_name);
 
@@ -116,9 +139,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_state_name);
  */
 const char *vfio_ccw_event_name(enum vfio_ccw_event event)
 {
-	if ((unsigned int)event >= VFIO_CCW_NR_EVENTS)
-		return "?";
-	return vfio_ccw_event_names[event];
+	return vfio_ccw_name_of(vfio_ccw_event_names,
+				ARRAY_SIZE(vfio_ccw_event_names), event);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
 
@@ -337,7 +359,7 @@ void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
 	lockdep_assert_held(private->lock);
 	if (private->cp && !(private->functions & VFIO_CCW_FUNC_CLEAR) &&
 	    vfio_ccw_cp_overlaps(private->cp, iova, last))
-		vfio_ccw_fsm_clear_locked(private);
+		vfio_ccw_func_clear_locked(private);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_stop_range_locked);
 
@@ -476,7 +498,7 @@ static int vfio_ccw_close_mutexed(struct vfio_ccw_private *private,
 		/* A start waiting for io_mutex (reset only): drop it. */
 		vfio_ccw_drop_waiting_start_locked(private);
 		if (private->cp || private->functions)
-			clear = !vfio_ccw_fsm_clear_locked(private);
+			clear = !vfio_ccw_func_clear_locked(private);
 	}
 	if (clear)
 		wait_event_timeout(private->wait, vfio_ccw_quiet(private),

@@ -39,6 +39,7 @@ enum vfio_ccw_state {
 	VFIO_CCW_STATE_LIST(VFIO_CCW_STATE_ENUM)
 	VFIO_CCW_NR_STATES,
 };
+
 #undef VFIO_CCW_STATE_ENUM
 
 /**
@@ -84,6 +85,7 @@ enum vfio_ccw_event {
 	VFIO_CCW_EVENT_LIST(VFIO_CCW_EVENT_ENUM)
 	VFIO_CCW_NR_EVENTS,
 };
+
 #undef VFIO_CCW_EVENT_ENUM
 
 /* next[state][event], vfio_ccw_fsm.c: read it with vfio_ccw_fsm_next() */

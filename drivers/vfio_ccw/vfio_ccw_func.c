@@ -90,7 +90,7 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
 }
 
 /**
- * vfio_ccw_fsm_start() - perform a start request
+ * vfio_ccw_func_start() - perform a start request
  * @private: the device
  * @orb: the guest's ORB (guest addresses)
  *
@@ -102,7 +102,7 @@ static int vfio_ccw_start_issue_locked(struct vfio_ccw_private *private,
  * -ENODEV (cc 3, not operational, not open), -EACCES (no path), or an
  * errno of translation (-EINVAL, -EOPNOTSUPP, -EFAULT, -ENOMEM).
  */
-int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
+int vfio_ccw_func_start(struct vfio_ccw_private *private, const union orb *orb)
 {
 	struct vfio_ccw_cp *cp = NULL;
 	u64 seq;
@@ -147,7 +147,7 @@ int vfio_ccw_fsm_start(struct vfio_ccw_private *private, const union orb *orb)
 	vfio_ccw_cp_free(cp);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_start);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_start);
 
 static int vfio_ccw_halt_clear_locked(struct vfio_ccw_private *private,
 				      enum vfio_ccw_event event)
@@ -192,18 +192,18 @@ static int vfio_ccw_halt_clear(struct vfio_ccw_private *private,
 }
 
 /**
- * vfio_ccw_fsm_clear_locked() - the one clear of what runs
+ * vfio_ccw_func_clear_locked() - the one clear of what runs
  * @private: the device
  *
  * Raises CLEAR, issues CLEAR SUBCHANNEL and accounts for it, when a
  * function is in progress (else does nothing). Used by close and reset,
  * by dma_unmap (vfio_ccw_stop_range_locked()) and by channel-path events,
  * with &vfio_ccw_private.lock held; the clear request is
- * vfio_ccw_fsm_clear().
+ * vfio_ccw_func_clear().
  *
- * Return: 0, or the errno of vfio_ccw_fsm_clear().
+ * Return: 0, or the errno of vfio_ccw_func_clear().
  */
-int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
+int vfio_ccw_func_clear_locked(struct vfio_ccw_private *private)
 {
 	lockdep_assert_held(private->lock);
 	if (!private->cp && !private->functions)
@@ -212,7 +212,7 @@ int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
 }
 
 /**
- * vfio_ccw_fsm_halt() - perform a halt request
+ * vfio_ccw_func_halt() - perform a halt request
  * @private: the device
  *
  * Never waits for a translation: in CP_PROCESSING the halt is issued on the
@@ -220,28 +220,28 @@ int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private)
  *
  * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
  */
-int vfio_ccw_fsm_halt(struct vfio_ccw_private *private)
+int vfio_ccw_func_halt(struct vfio_ccw_private *private)
 {
 	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_HALT);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_halt);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_halt);
 
 /**
- * vfio_ccw_fsm_clear() - perform a clear request
+ * vfio_ccw_func_clear() - perform a clear request
  * @private: the device
  *
- * As vfio_ccw_fsm_halt(), with CLEAR SUBCHANNEL.
+ * As vfio_ccw_func_halt(), with CLEAR SUBCHANNEL.
  *
  * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
  */
-int vfio_ccw_fsm_clear(struct vfio_ccw_private *private)
+int vfio_ccw_func_clear(struct vfio_ccw_private *private)
 {
 	return vfio_ccw_halt_clear(private, VFIO_CCW_EVENT_CLEAR);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_clear);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_clear);
 
 /**
- * vfio_ccw_fsm_cancel() - perform a cancel (XSCH) request
+ * vfio_ccw_func_cancel() - perform a cancel (XSCH) request
  * @private: the device
  *
  * In CP_PROCESSING the start is overtaken without an instruction and
@@ -250,7 +250,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_clear);
  *
  * Return: 0, -EBUSY (cc 1/2), -ENODEV (cc 3, not operational, not open).
  */
-int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
+int vfio_ccw_func_cancel(struct vfio_ccw_private *private)
 {
 	int ret;
 
@@ -275,10 +275,10 @@ int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_cancel);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_cancel);
 
 /**
- * vfio_ccw_fsm_resume() - perform a resume (RSCH) request
+ * vfio_ccw_func_resume() - perform a resume (RSCH) request
  * @private: the device
  *
  * Only a suspended start can be resumed. The program is re-read from the
@@ -290,7 +290,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_cancel);
  * Return: 0, -EBUSY (nothing suspended, cc 1/2), -ENODEV (cc 3, not
  * operational, not open), or an errno of the re-translation.
  */
-int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
+int vfio_ccw_func_resume(struct vfio_ccw_private *private)
 {
 	struct vfio_ccw_cp *cp;
 	struct schib schib;
@@ -333,7 +333,7 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 		 * interrupt retires it and its pins go (vfio type1 does not
 		 * call dma_unmap for a range without pins, such as CCWs).
 		 */
-		vfio_ccw_fsm_clear_locked(private);
+		vfio_ccw_func_clear_locked(private);
 	}
 	if (ret)
 		return ret;
@@ -346,7 +346,7 @@ int vfio_ccw_fsm_resume(struct vfio_ccw_private *private)
 	atomic64_inc(&private->stats.resumes);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_resume);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_resume);
 
 /**
  * vfio_ccw_irq_is_final() - does this interrupt end the function?
@@ -407,7 +407,7 @@ static void vfio_ccw_irb_to_guest(struct vfio_ccw_private *private,
 }
 
 /**
- * vfio_ccw_fsm_irq_locked() - handle an I/O interrupt of the subchannel
+ * vfio_ccw_func_irq_locked() - handle an I/O interrupt of the subchannel
  * @private: the device
  * @hirb: the IRB stored by TEST SUBCHANNEL (host addresses)
  *
@@ -416,8 +416,8 @@ static void vfio_ccw_irb_to_guest(struct vfio_ccw_private *private,
  * final interrupt in CP_PENDING retires the program; the I/O eventfd is
  * signalled last.
  */
-void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
-			     const struct irb *hirb)
+void vfio_ccw_func_irq_locked(struct vfio_ccw_private *private,
+			      const struct irb *hirb)
 {
 	struct irb irb = *hirb;
 	u32 fctl, actl, stctl;
@@ -472,4 +472,4 @@ void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
 	if (private->io_trigger)
 		eventfd_signal(private->io_trigger);
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_irq_locked);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_irq_locked);

@@ -48,11 +48,11 @@ int vfio_ccw_io_perform(struct vfio_ccw_private *private, const void *req)
 	u32 fctl = scsw->cmd.fctl;
 
 	if (fctl & SCSW_FCTL_CLEAR_FUNC)
-		return vfio_ccw_fsm_clear(private);
+		return vfio_ccw_func_clear(private);
 	if (fctl & SCSW_FCTL_HALT_FUNC)
-		return vfio_ccw_fsm_halt(private);
+		return vfio_ccw_func_halt(private);
 	if (fctl & SCSW_FCTL_START_FUNC)
-		return vfio_ccw_fsm_start(private, orb);
+		return vfio_ccw_func_start(private, orb);
 	return -EINVAL;
 }
 

@@ -122,13 +122,16 @@ static void vfio_ccw_fill_cap(struct vfio_device_info_cap_ccw *cap)
 
 /*
  * Copy in the first @minsz bytes of a request for the info of region or
- * IRQ *@index (@argsz and @index are fields of @info). Return: 0; -EFAULT;
- * -EINVAL when its argsz is short of @minsz or *@index is not below @nr.
+ * IRQ *@index into @info, a structure of @infosz bytes (@argsz and @index
+ * are fields of it). Return: 0; -EFAULT; -EINVAL when its argsz is short
+ * of @minsz or *@index is not below @nr.
  */
-static int vfio_ccw_info_in(void *info, const void __user *arg,
-			    size_t minsz, const u32 *argsz, const u32 *index,
-			    u32 nr)
+static int vfio_ccw_info_in(void *info, size_t infosz,
+			    const void __user *arg, size_t minsz,
+			    const u32 *argsz, const u32 *index, u32 nr)
 {
+	if (WARN_ON_ONCE(minsz > infosz))
+		return -EINVAL;
 	if (copy_from_user(info, arg, minsz))
 		return -EFAULT;
 	if (*argsz < minsz || *index >= nr)
@@ -151,6 +154,10 @@ static int vfio_ccw_info_out(void __user *arg, const void *info,
 {
 	int ret = 0;
 
+	if (WARN_ON_ONCE(minsz > infosz)) {
+		kfree(caps->buf);
+		return -EINVAL;
+	}
 	if (!caps->size) {
 		/* no chain */
 	} else if (*argsz < infosz + caps->size) {
@@ -221,8 +228,8 @@ static int vfio_ccw_ioctl_get_region_info(struct vfio_ccw_private *private,
 	struct vfio_region_info info;
 	int ret;
 
-	ret = vfio_ccw_info_in(&info, arg, minsz, &info.argsz, &info.index,
-			       VFIO_CCW_NUM_REGIONS);
+	ret = vfio_ccw_info_in(&info, sizeof(info), arg, minsz, &info.argsz,
+			       &info.index, VFIO_CCW_NUM_REGIONS);
 	if (ret)
 		return ret;
 
@@ -250,8 +257,8 @@ static int vfio_ccw_ioctl_get_irq_info(struct vfio_ccw_private *private,
 	struct vfio_irq_info info;
 	int ret;
 
-	ret = vfio_ccw_info_in(&info, arg, minsz, &info.argsz, &info.index,
-			       VFIO_CCW_NUM_IRQS);
+	ret = vfio_ccw_info_in(&info, sizeof(info), arg, minsz, &info.argsz,
+			       &info.index, VFIO_CCW_NUM_IRQS);
 	if (ret)
 		return ret;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;

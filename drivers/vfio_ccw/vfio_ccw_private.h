@@ -240,17 +240,17 @@ void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
 void vfio_ccw_fsm_close(struct vfio_ccw_private *private);
 int vfio_ccw_fsm_reset(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_start(struct vfio_ccw_private *private,
-		       const union orb *orb);
-int vfio_ccw_fsm_halt(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_clear(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_clear_locked(struct vfio_ccw_private *private);
+int vfio_ccw_func_start(struct vfio_ccw_private *private,
+			const union orb *orb);
+int vfio_ccw_func_halt(struct vfio_ccw_private *private);
+int vfio_ccw_func_clear(struct vfio_ccw_private *private);
+int vfio_ccw_func_clear_locked(struct vfio_ccw_private *private);
 void vfio_ccw_retire_locked(struct vfio_ccw_private *private);
 void vfio_ccw_free_retired(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_cancel(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_resume(struct vfio_ccw_private *private);
-void vfio_ccw_fsm_irq_locked(struct vfio_ccw_private *private,
-			     const struct irb *irb);
+int vfio_ccw_func_cancel(struct vfio_ccw_private *private);
+int vfio_ccw_func_resume(struct vfio_ccw_private *private);
+void vfio_ccw_func_irq_locked(struct vfio_ccw_private *private,
+			      const struct irb *irb);
 void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
 void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
 				u64 last);

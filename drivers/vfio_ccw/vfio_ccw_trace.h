@@ -20,25 +20,19 @@
  */
 #define vfio_ccw_tp_state(n)	{ VFIO_CCW_STATE_##n, #n },
 #define vfio_ccw_tp_event(n)	{ VFIO_CCW_EVENT_##n, #n },
-#define vfio_ccw_tp_state_enum(n)	TRACE_DEFINE_ENUM(VFIO_CCW_STATE_##n);
-#define vfio_ccw_tp_event_enum(n)	TRACE_DEFINE_ENUM(VFIO_CCW_EVENT_##n);
-VFIO_CCW_STATE_LIST(vfio_ccw_tp_state_enum)
-VFIO_CCW_EVENT_LIST(vfio_ccw_tp_event_enum)
 #define vfio_ccw_show_state(s)	\
 	__print_symbolic(s, VFIO_CCW_STATE_LIST(vfio_ccw_tp_state) { -1, NULL })
 #define vfio_ccw_show_event(e)	\
 	__print_symbolic(e, VFIO_CCW_EVENT_LIST(vfio_ccw_tp_event) { -1, NULL })
 
 /*
- * Every event carries the subchannel id as one word, printed the way cio
- * prints it (cssid.ssid.sch_no).
+ * Every event carries the subchannel id as one word (struct subchannel_id),
+ * printed the way cio prints it: cssid (bits 0-7), ssid (bits 13-14),
+ * sch_no (bits 16-31).
  */
 #define VFIO_CCW_TP_SCHID		__field(u32, schid)
 #define VFIO_CCW_TP_SCHID_ASSIGN(id)	memcpy(&__entry->schid, &(id), sizeof(u32))
 #define VFIO_CCW_TP_SCHID_FMT		"schid=%x.%x.%04x "
-#define VFIO_CCW_TP_SCHID_ARGS		__entry->schid >> 24,		\
-					(__entry->schid >> 17) & 3,	\
-					__entry->schid & 0xffff
 
 /* One class for everything keyed on the subchannel id and one value. */
 DECLARE_EVENT_CLASS(vfio_ccw_sch,
@@ -49,7 +43,8 @@ DECLARE_EVENT_CLASS(vfio_ccw_sch,
 		    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
 				   __entry->val = val;),
 		    TP_printk(VFIO_CCW_TP_SCHID_FMT "cc/ret=%d",
-			      VFIO_CCW_TP_SCHID_ARGS,
+			      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff,
 			      __entry->val)
 );
 
@@ -81,7 +76,8 @@ TRACE_EVENT(vfio_ccw_fsm,
 			   __entry->event = event;
 			   __entry->to = to;),
 	    TP_printk(VFIO_CCW_TP_SCHID_FMT "%s --%s--> %s%d",
-		      VFIO_CCW_TP_SCHID_ARGS,
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff,
 		      vfio_ccw_show_state(__entry->from),
 		      vfio_ccw_show_event(__entry->event),
 		      __entry->to < 0 ? "refused " : "", __entry->to)
@@ -102,7 +98,8 @@ TRACE_EVENT(vfio_ccw_irq,
 			   __entry->stctl = stctl;
 			   __entry->final = final;),
 	    TP_printk(VFIO_CCW_TP_SCHID_FMT "fctl=%x actl=%x stctl=%x final=%d",
-		      VFIO_CCW_TP_SCHID_ARGS,
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff,
 		      __entry->fctl, __entry->actl, __entry->stctl,
 		      __entry->final)
 );
@@ -117,7 +114,8 @@ TRACE_EVENT(vfio_ccw_chp_event,
 			   __entry->mask = mask;
 			   __entry->event = event;),
 	    TP_printk(VFIO_CCW_TP_SCHID_FMT "mask=0x%x event=%d",
-		      VFIO_CCW_TP_SCHID_ARGS,
+		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
+		      __entry->schid & 0xffff,
 		      __entry->mask, __entry->event)
 );
 

@@ -225,7 +225,7 @@ static void make_irb(struct irb *irb, u32 fctl, u32 actl, u32 stctl,
 static void deliver(struct fsm_ctx *ctx, const struct irb *irb)
 {
 	guard(spinlock_irq)(&ctx->lock);
-	vfio_ccw_fsm_irq_locked(&ctx->priv, irb);
+	vfio_ccw_func_irq_locked(&ctx->priv, irb);
 }
 
 static void deliver_final(struct fsm_ctx *ctx, u32 fctl)
@@ -306,7 +306,7 @@ static int do_start(struct fsm_ctx *ctx)
 	union orb orb;
 
 	make_orb(&orb);
-	return vfio_ccw_fsm_start(&ctx->priv, &orb);
+	return vfio_ccw_func_start(&ctx->priv, &orb);
 }
 
 /*
@@ -501,7 +501,7 @@ static void fsm_test_open_close(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_STANDBY);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), -ENODEV);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_halt(&ctx->priv), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_halt(&ctx->priv), -ENODEV);
 	open_dev(test, ctx);
 	KUNIT_EXPECT_EQ(test, ctx->enables, 1);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_open(&ctx->priv), -EBUSY);
@@ -647,7 +647,7 @@ static void fsm_test_start_lpm(struct kunit *test)
 		ssch = ctx->calls[F_SSCH];
 		make_orb(&orb);
 		orb.cmd.lpm = rows[i].orb;
-		KUNIT_EXPECT_EQ_MSG(test, vfio_ccw_fsm_start(&ctx->priv, &orb),
+		KUNIT_EXPECT_EQ_MSG(test, vfio_ccw_func_start(&ctx->priv, &orb),
 				    rows[i].ret, "row %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, ctx->calls[F_SSCH] - ssch,
 				    rows[i].ret ? 0 : 1, "row %d", i);
@@ -695,22 +695,22 @@ static int read_hook_start(struct vfio_ccw_private *private)
 	union orb orb;
 
 	make_orb(&orb);
-	return vfio_ccw_fsm_start(private, &orb) == -EBUSY ? 0 : -1;
+	return vfio_ccw_func_start(private, &orb) == -EBUSY ? 0 : -1;
 }
 
 static int read_hook_clear(struct vfio_ccw_private *private)
 {
-	return vfio_ccw_fsm_clear(private);
+	return vfio_ccw_func_clear(private);
 }
 
 static int read_hook_halt(struct vfio_ccw_private *private)
 {
-	return vfio_ccw_fsm_halt(private);
+	return vfio_ccw_func_halt(private);
 }
 
 static int read_hook_cancel(struct vfio_ccw_private *private)
 {
-	return vfio_ccw_fsm_cancel(private);
+	return vfio_ccw_func_cancel(private);
 }
 
 static void fsm_test_overtake(struct kunit *test, int (*hook)(struct
@@ -761,7 +761,7 @@ static void fsm_test_overtake_cancel(struct kunit *test)
 /* A final interrupt that arrives while the start is still translating. */
 static int read_hook_clear_irq(struct vfio_ccw_private *private)
 {
-	int ret = vfio_ccw_fsm_clear(private);
+	int ret = vfio_ccw_func_clear(private);
 
 	deliver_final(to_ctx(private), SCSW_FCTL_CLEAR_FUNC);
 	return ret;
@@ -788,7 +788,7 @@ static void fsm_test_overtake_irq_first(struct kunit *test)
 
 static int read_hook_halt_irq(struct vfio_ccw_private *private)
 {
-	int ret = vfio_ccw_fsm_halt(private);
+	int ret = vfio_ccw_func_halt(private);
 
 	deliver_final(to_ctx(private), SCSW_FCTL_HALT_FUNC);
 	return ret;
@@ -804,7 +804,7 @@ static void fsm_test_overtake_halt_irq_first(struct kunit *test)
 			SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
 	/* a later halt of an idle subchannel shows the halt alone */
-	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_halt(&ctx->priv), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_func_halt(&ctx->priv), 0);
 	deliver_final(ctx, SCSW_FCTL_HALT_FUNC);
 	KUNIT_EXPECT_EQ(test, (u32)ctx->priv.irb.scsw.cmd.fctl,
 			SCSW_FCTL_HALT_FUNC);
@@ -818,16 +818,16 @@ static void fsm_test_overtake_halt_irq_first(struct kunit *test)
 static int read_hook_halt_twice(struct vfio_ccw_private *private)
 {
 	struct fsm_ctx *ctx = to_ctx(private);
-	int ret = vfio_ccw_fsm_halt(private);
+	int ret = vfio_ccw_func_halt(private);
 
 	deliver_final(ctx, SCSW_FCTL_HALT_FUNC);
 	if (ctx->priv.irb.scsw.cmd.fctl !=
 	    (SCSW_FCTL_START_FUNC | SCSW_FCTL_HALT_FUNC))
 		return -1;
-	ret = ret ?: vfio_ccw_fsm_halt(private);
+	ret = ret ?: vfio_ccw_func_halt(private);
 	if (private->functions != VFIO_CCW_FUNC_HALT)
 		return -2;
-	ret = ret ?: vfio_ccw_fsm_clear(private);
+	ret = ret ?: vfio_ccw_func_clear(private);
 	if (private->functions != VFIO_CCW_FUNC_CLEAR)
 		return -3;
 	deliver_final(ctx, SCSW_FCTL_CLEAR_FUNC);
@@ -848,7 +848,7 @@ static void fsm_test_overtake_second_halt(struct kunit *test)
 static int read_hook_halt_fails(struct vfio_ccw_private *private)
 {
 	to_ctx(private)->cc[F_HSCH] = 1;
-	return vfio_ccw_fsm_halt(private) == -EBUSY ? 0 : -1;
+	return vfio_ccw_func_halt(private) == -EBUSY ? 0 : -1;
 }
 
 static void fsm_test_failed_halt_no_overtake(struct kunit *test)
@@ -874,21 +874,21 @@ static void fsm_test_halt_clear_states(struct kunit *test)
 
 	open_dev(test, ctx);
 	/* idle subchannel: issued, its interrupt ends it */
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_halt(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_halt(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, VFIO_CCW_FUNC_HALT);
 	deliver_final(ctx, SCSW_FCTL_HALT_FUNC);
 	KUNIT_EXPECT_EQ(test, ctx->priv.functions, 0);
 	/* pending: the clear's final interrupt ends the start */
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_clear(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_clear(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC | SCSW_FCTL_CLEAR_FUNC);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	/* cc mapping of halt */
 	ctx->cc[F_HSCH] = 3;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_halt(&ctx->priv), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_halt(&ctx->priv), -ENODEV);
 	ctx->cc[F_CSCH] = 2;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_clear(&ctx->priv), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_clear(&ctx->priv), -EBUSY);
 }
 
 static void fsm_test_cancel_pending(struct kunit *test)
@@ -898,10 +898,10 @@ static void fsm_test_cancel_pending(struct kunit *test)
 	open_dev(test, ctx);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	ctx->cc[F_XSCH] = 2;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_cancel(&ctx->priv), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_cancel(&ctx->priv), -EBUSY);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_CP_PENDING);
 	ctx->cc[F_XSCH] = 0;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_cancel(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_cancel(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_IDLE);
 	flush_delayed_work(&ctx->priv.retire_work);
 	KUNIT_EXPECT_EQ(test, prog_pinned(ctx), 0);
@@ -912,13 +912,13 @@ static void fsm_test_resume(struct kunit *test)
 	struct fsm_ctx *ctx = test->priv;
 
 	open_dev(test, ctx);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_resume(&ctx->priv), -EBUSY);
 	KUNIT_ASSERT_EQ(test, do_start(ctx), 0);
 	/* not suspended */
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_resume(&ctx->priv), -EBUSY);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_RSCH], 0);
 	ctx->cc[F_STSCH] = 3;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_resume(&ctx->priv), -ENODEV);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
 }
 
@@ -933,7 +933,7 @@ static void fsm_test_notoper(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state_of(ctx), VFIO_CCW_STATE_NOT_OPER);
 	KUNIT_EXPECT_NULL(test, ctx->priv.cp);
 	KUNIT_EXPECT_EQ(test, do_start(ctx), -ENODEV);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_clear(&ctx->priv), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_clear(&ctx->priv), -ENODEV);
 	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_reset(&ctx->priv), -ENODEV);
 	/* interrupts are ignored, nothing is stored */
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
@@ -1076,10 +1076,10 @@ static void fsm_test_resume_memory_gone(struct kunit *test)
 	ctx->mem[PROG_IOVA + 1] |= CCW_FLAG_SUSPEND;
 	make_orb(&orb);
 	orb.cmd.spnd = 1;
-	KUNIT_ASSERT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ccw_func_start(&ctx->priv, &orb), 0);
 	ctx->schib.scsw.cmd.actl = SCSW_ACTL_SUSPENDED;
 	ctx->gone = true;
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_resume(&ctx->priv), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_resume(&ctx->priv), 0);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_RSCH], 1);
 	KUNIT_EXPECT_EQ(test, ctx->calls[F_CSCH], 0);
 	deliver_final(ctx, SCSW_FCTL_START_FUNC);
@@ -1158,7 +1158,7 @@ static void fsm_test_revoked_translation_fails(struct kunit *test)
 	ctx->on_read = read_hook_unmap;
 	ctx->on_read_at = 2;
 	make_orb(&orb);
-	KUNIT_EXPECT_EQ(test, vfio_ccw_fsm_start(&ctx->priv, &orb), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_func_start(&ctx->priv, &orb), -EFAULT);
 	KUNIT_EXPECT_EQ(test, ctx->reads, 2);
 	KUNIT_EXPECT_EQ(test, ctx->pin_calls_at_hook, 1);
 	KUNIT_EXPECT_EQ(test, ctx->pin_calls, ctx->pin_calls_at_hook);

@@ -25,10 +25,10 @@
 /*
  * uapi/linux/vfio_ccw.h may be used as it is in the source tree: its
  * __packed is what headers_install would turn into the attribute, so the
- * Makefile defines it.
+ * Makefile (lib/build.mk) defines it.
  */
 #ifndef __packed
-#define __packed __attribute__((packed))
+#error "define __packed as the packed attribute, as lib/build.mk does"
 #endif
 #include <linux/vfio_ccw.h>
 
