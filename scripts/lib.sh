@@ -62,23 +62,9 @@ BUILD=$TOP/build
 # The UUID of the mdev on the Nth vfio_ccw subchannel of a guest.
 guest_uuid() { printf '7e1e5000-0000-4000-8000-%012x' "$1"; }
 
-# Cross-build the guest's /init and /bin/true (static, no shell in there);
-# built aside and renamed, since guests may be started side by side.
+# Cross-build the guest's /init and helpers (static, no shell in there):
+# scripts/guest/Makefile.
 build_guest_init() {
-	mkdir -p "$BUILD/guest/bin"
-	local src=$TOP/scripts/guest
-	if [ ! -x "$BUILD/guest/init" ] || [ "$src/init.c" -nt "$BUILD/guest/init" ]; then
-		"${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror -o "$BUILD/guest/init.$$" "$src/init.c"
-		mv -f "$BUILD/guest/init.$$" "$BUILD/guest/init"
-	fi
-	if [ ! -x "$BUILD/guest/bin/true" ]; then
-		"${CROSS_COMPILE}gcc" -static -O2 -o "$BUILD/guest/true.$$" "$src/true.c"
-		mv -f "$BUILD/guest/true.$$" "$BUILD/guest/bin/true"
-	fi
-	if [ ! -x "$BUILD/guest/bin/lockdep_count" ] ||
-	   [ "$src/lockdep_count.c" -nt "$BUILD/guest/bin/lockdep_count" ]; then
-		"${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror -o "$BUILD/guest/lockdep_count.$$" \
-			"$src/lockdep_count.c"
-		mv -f "$BUILD/guest/lockdep_count.$$" "$BUILD/guest/bin/lockdep_count"
-	fi
+	make -s -C "$TOP/scripts/guest" OUT="$BUILD" "$BUILD/guest/init" \
+		"$BUILD/guest/bin/true" "$BUILD/guest/bin/lockdep_count"
 }

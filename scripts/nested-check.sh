@@ -28,28 +28,10 @@ qroot=$("$TOP/scripts/nested-qemu.sh")
 
 out=$BUILD/nested
 mkdir -p "$out"
-src=$TOP/scripts/guest
-# nested_client runs in the harness guest (glibc, static); nested_init in
-# the nested guest, where every page touched is dear: the tree's nolibc.
-if [ ! -x "$out/nested_client" ] || [ "$src/nested_client.c" -nt "$out/nested_client" ]; then
-	# Built aside and renamed: two checks may run side by side.
-	run "${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror \
-		-o "$out/nested_client.$$" "$src/nested_client.c"
-	mv -f "$out/nested_client.$$" "$out/nested_client"
-fi
-if [ ! -x "$out/mdevctl_check" ] || [ "$src/mdevctl_check.c" -nt "$out/mdevctl_check" ]; then
-	run "${CROSS_COMPILE}gcc" -static -O2 -Wall -Werror \
-		-o "$out/mdevctl_check.$$" "$src/mdevctl_check.c"
-	mv -f "$out/mdevctl_check.$$" "$out/mdevctl_check"
-fi
-if [ ! -x "$out/nested_init" ] || [ "$src/nested_init.c" -nt "$out/nested_init" ]; then
-	run "${CROSS_COMPILE}gcc" -static -nostdlib -nostdinc -Os -Wall -Werror \
-		-fno-asynchronous-unwind-tables -fno-stack-protector \
-		-isystem "$("${CROSS_COMPILE}gcc" -print-file-name=include)" \
-		-I"$kdir/tools/include/nolibc" -I"$kdir/../usr/include" \
-		-o "$out/nested_init.$$" "$src/nested_init.c" -lgcc
-	mv -f "$out/nested_init.$$" "$out/nested_init"
-fi
+# nested_client and mdevctl_check run in the harness guest, nested_init is
+# the nested guest's /init (scripts/guest/Makefile).
+run make -s -C "$TOP/scripts/guest" OUT="$BUILD" KSRC="$kdir" \
+	"$out/nested_client" "$out/mdevctl_check" "$out/nested_init"
 
 # The nested guest's initramfs: /init only (uncompressed, like the outer).
 nroot=$(mktemp -d "${TMPDIR:-/tmp}/vfio-ccw-nested.XXXXXX")
