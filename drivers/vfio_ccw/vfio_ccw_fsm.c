@@ -171,22 +171,21 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
 
 /*
- * Move the published program to the retire slot. The next request that
- * takes io_mutex frees it on its way (start, resume, reset, close); the
- * retire work frees it only when no request came for
+ * Put @cp, a program the channel is done with, in the retire slot. The
+ * next request that takes io_mutex frees it on its way (start, resume,
+ * reset, close); the retire work frees it only when no request came for
  * %VFIO_CCW_RETIRE_DELAY. The interrupt path thus wakes no thread: on a
  * busy device the work runs once per delay, not once per program.
  */
-void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
+void vfio_ccw_retire_cp_locked(struct vfio_ccw_private *private,
+			       struct vfio_ccw_cp *cp)
 {
 	lockdep_assert_held(private->lock);
-	if (!private->cp)
+	if (!cp)
 		return;
-	/* cp != NULL implies retired == NULL: a start empties it first. */
+	/* A start empties the slot before it publishes a program. */
 	WARN_ON_ONCE(private->retired);
-	private->retired = private->cp;
-	private->cp = NULL;
-	private->cp_seq = 0;
+	private->retired = cp;
 	/*
 	 * Pending already (another program was retired meanwhile): enough,
 	 * its function has not started and will find this one. The cheap
@@ -195,6 +194,19 @@ void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
 	if (!delayed_work_pending(&private->retire_work))
 		schedule_delayed_work(&private->retire_work,
 				      VFIO_CCW_RETIRE_DELAY);
+}
+
+/* The published program ended with its final interrupt: retire it. */
+void vfio_ccw_retire_locked(struct vfio_ccw_private *private)
+{
+	struct vfio_ccw_cp *cp = private->cp;
+
+	lockdep_assert_held(private->lock);
+	if (!cp)
+		return;
+	private->cp = NULL;
+	private->cp_seq = 0;
+	vfio_ccw_retire_cp_locked(private, cp);
 }
 
 /* Free the retired program; caller holds io_mutex, not lock. */
@@ -324,8 +336,18 @@ static bool vfio_ccw_quiet(struct vfio_ccw_private *private)
 	return !private->cp && !private->functions;
 }
 
-/* The published program, taken without a final interrupt. */
-static struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
+/**
+ * vfio_ccw_detach_locked() - the published program ends without interrupt
+ * @p: the device
+ *
+ * The one way a program ends without its final interrupt (XSCH cc 0, or
+ * proof that the subchannel is idle): no function is left, the state
+ * machine gets DETACH and waiters wake.
+ *
+ * Return: the program, now the caller's to retire, park or free; NULL
+ * when none was published (then nothing happens).
+ */
+struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p)
 {
 	struct vfio_ccw_cp *cp = p->cp;
 

@@ -267,12 +267,8 @@ int vfio_ccw_func_cancel(struct vfio_ccw_private *private)
 	if (ret)
 		return ret;
 	atomic64_inc(&private->stats.xsch);
-	if (private->state == VFIO_CCW_STATE_CP_PENDING) {
-		vfio_ccw_retire_locked(private);
-		private->functions = 0;
-		vfio_ccw_fsm_event_locked(private, VFIO_CCW_EVENT_DETACH);
-		wake_up(&private->wait);
-	}
+	if (private->state == VFIO_CCW_STATE_CP_PENDING)
+		vfio_ccw_retire_cp_locked(private, vfio_ccw_detach_locked(private));
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_cancel);

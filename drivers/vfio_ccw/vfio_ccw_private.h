@@ -246,6 +246,9 @@ int vfio_ccw_func_halt(struct vfio_ccw_private *private);
 int vfio_ccw_func_clear(struct vfio_ccw_private *private);
 int vfio_ccw_func_clear_locked(struct vfio_ccw_private *private);
 void vfio_ccw_retire_locked(struct vfio_ccw_private *private);
+void vfio_ccw_retire_cp_locked(struct vfio_ccw_private *private,
+			       struct vfio_ccw_cp *cp);
+struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p);
 void vfio_ccw_free_retired(struct vfio_ccw_private *private);
 int vfio_ccw_func_cancel(struct vfio_ccw_private *private);
 int vfio_ccw_func_resume(struct vfio_ccw_private *private);
