@@ -24,10 +24,6 @@
 #include "vfio_ccw_private.h"
 #include "vfio_ccw_trace.h"
 
-/* Every bound subchannel, for the test-only channel-path injection. */
-static LIST_HEAD(vfio_ccw_parents);
-static DEFINE_MUTEX(vfio_ccw_parents_lock);
-
 static void vfio_ccw_sch_irq(struct subchannel *sch)
 {
 	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
@@ -67,9 +63,6 @@ static int vfio_ccw_sch_probe(struct subchannel *sch)
 				   &vfio_ccw_mdev_driver, parent->mtypes, 1);
 	if (ret)
 		goto err_free;
-
-	scoped_guard(mutex, &vfio_ccw_parents_lock)
-		list_add_tail(&parent->node, &vfio_ccw_parents);
 	return 0;
 
 err_free:
@@ -82,8 +75,6 @@ static void vfio_ccw_sch_remove(struct subchannel *sch)
 {
 	struct vfio_ccw_parent *parent = dev_get_drvdata(&sch->dev);
 
-	scoped_guard(mutex, &vfio_ccw_parents_lock)
-		list_del(&parent->node);
 	/* Removes the mdev, which waits until user space closes it. */
 	mdev_unregister_parent(&parent->mparent);
 	scoped_guard(spinlock_irq, &sch->lock)
@@ -194,6 +185,37 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
 					link->chpid.id, event);
 }
 
+static struct css_driver vfio_ccw_sch_driver;
+
+struct vfio_ccw_chp_inject {
+	u8 chpid;
+	int event;
+	int n;
+};
+
+/*
+ * One subchannel bound to the driver (the walk holds a reference on it).
+ * Its parent is looked at under its lock only, as for a real event: remove
+ * clears it under that lock before freeing it.
+ */
+static int vfio_ccw_chp_inject_one(struct device *dev, void *data)
+{
+	struct vfio_ccw_chp_inject *in = data;
+	struct subchannel *sch = to_subchannel(dev);
+	int i, mask = 0;
+
+	guard(spinlock_irq)(&sch->lock);
+	for (i = 0; i < 8; i++)
+		if (sch->schib.pmcw.chpid[i] == in->chpid &&
+		    (sch->schib.pmcw.pim & (0x80 >> i)))
+			mask |= 0x80 >> i;
+	if (mask) {
+		vfio_ccw_chp_mask_locked(sch, mask, in->chpid, in->event);
+		in->n++;
+	}
+	return 0;
+}
+
 /**
  * vfio_ccw_chp_event_inject() - deliver a channel-path event (tests only)
  * @chpid: the channel-path id
@@ -202,29 +224,16 @@ static int vfio_ccw_chp_event(struct subchannel *sch, struct chp_link *link,
  * Delivers @event, as the css layer would, to every subchannel bound to
  * this driver that has @chpid in its path-installed mask.
  *
- * Return: the number of subchannels that got the event.
+ * Return: the number of subchannels that got the event, or -errno.
  */
 int vfio_ccw_chp_event_inject(u8 chpid, int event)
 {
-	struct vfio_ccw_parent *parent;
-	int i, mask, n = 0;
+	struct vfio_ccw_chp_inject in = { .chpid = chpid, .event = event };
+	int ret;
 
-	guard(mutex)(&vfio_ccw_parents_lock);
-	list_for_each_entry(parent, &vfio_ccw_parents, node) {
-		struct subchannel *sch = parent->sch;
-
-		guard(spinlock_irq)(&sch->lock);
-		mask = 0;
-		for (i = 0; i < 8; i++)
-			if (sch->schib.pmcw.chpid[i] == chpid &&
-			    (sch->schib.pmcw.pim & (0x80 >> i)))
-				mask |= 0x80 >> i;
-		if (!mask)
-			continue;
-		vfio_ccw_chp_mask_locked(sch, mask, chpid, event);
-		n++;
-	}
-	return n;
+	ret = driver_for_each_device(&vfio_ccw_sch_driver.drv, NULL, &in,
+				     vfio_ccw_chp_inject_one);
+	return ret ?: in.n;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_chp_event_inject);
 

@@ -129,8 +129,6 @@ struct vfio_ccw_stats {
  * @mtypes: the type list handed to the mdev core
  * @private: the mdev of @sch or NULL; written under @sch->lock, read under
  *           it by the interrupt handler and chp_event
- * @node: entry in the driver's list of parents (test hooks), under
- *        vfio_ccw_parents_lock
  */
 struct vfio_ccw_parent {
 	struct subchannel *sch;
@@ -138,7 +136,6 @@ struct vfio_ccw_parent {
 	struct mdev_type mtype;
 	struct mdev_type *mtypes[1];
 	struct vfio_ccw_private *private;
-	struct list_head node;
 };
 
 /**

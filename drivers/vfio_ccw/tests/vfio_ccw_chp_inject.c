@@ -51,6 +51,8 @@ static ssize_t vfio_ccw_inject_write(struct file *file,
 			  event > CHP_VARY_OFF))
 		return -EINVAL;
 	n = vfio_ccw_chp_event_inject(chpid, event);
+	if (n < 0)
+		return n;
 	pr_info("vfio_ccw_chp_inject: chpid %02x event %d -> %d subchannel(s)\n",
 		chpid, event, n);
 	return n ? count : -ENODEV;
