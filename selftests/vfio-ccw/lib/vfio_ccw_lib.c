@@ -29,17 +29,21 @@
 static int env_list(const char *name, char list[][64], int max)
 {
 	const char *env = getenv(name);
-	char buf[1024], *tok, *save = NULL;
+	char *buf, *tok, *save = NULL;
 	int n = 0;
 
 	if (!env || !*env || !strcmp(env, "none"))
 		return 0;
-	snprintf(buf, sizeof(buf), "%s", env);
+	/* The whole list: 64 UUIDs are longer than any fixed line. */
+	buf = strdup(env);
+	if (!buf)
+		return 0;
 	for (tok = strtok_r(buf, ", \t", &save); tok && n < max;
 	     tok = strtok_r(NULL, ", \t", &save)) {
 		snprintf(list[n], 64, "%s", tok);
 		n++;
 	}
+	free(buf);
 	return n;
 }
 
@@ -234,25 +238,10 @@ int vccw_open_noneg(struct vccw_dev *dev, const char *uuid_or_path)
 	return vccw_open_noneg_backend(dev, uuid_or_path, vccw_env_backend());
 }
 
-/**
- * vccw_open_noneg_backend() - open a device through a given back-end
- * @dev: the device, initialised here
- * @uuid_or_path: mdev UUID or /sys/bus/mdev/devices/UUID
- * @backend: the group back-end: group from the mdev's iommu_group link,
- *           container /dev/vfio/vfio with the type-1 v2 IOMMU (type 1 if
- *           v2 is not offered), device fd by UUID; the iommufd back-end:
- *           the device's cdev bound to /dev/iommu with a new IOAS
- *
- * Only the 16-byte GET_INFO is done.
- *
- * Return: 0 or -errno; on error nothing is open.
- */
-int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
-			    enum vccw_backend backend)
+/* The start of every open: @dev initialised, its UUID and subchannel. */
+static int open_init(struct vccw_dev *dev, const char *uuid_or_path,
+		     enum vccw_backend backend)
 {
-	struct vfio_group_status gst = { .argsz = sizeof(gst) };
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t n;
 	int ret;
 
 	dev_init(dev);
@@ -261,14 +250,16 @@ int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
 	if (ret)
 		return ret;
 	find_schid(dev);
-	if (backend == VCCW_BACKEND_IOMMUFD) {
-		ret = open_iommufd(dev);
-		if (ret) {
-			vccw_close(dev);
-			return ret;
-		}
-		goto info;
-	}
+	return 0;
+}
+
+/* The group back-end up to the device fd: group, container, IOMMU. */
+static int open_group(struct vccw_dev *dev)
+{
+	struct vfio_group_status gst = { .argsz = sizeof(gst) };
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
 	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
 		 dev->uuid);
 	n = readlink(path, link, sizeof(link) - 1);
@@ -279,44 +270,114 @@ int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
 
 	dev->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
 	if (dev->container < 0)
-		goto err;
-	if (ioctl(dev->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
-		errno = EINVAL;
-		goto err;
-	}
+		return -errno;
+	if (ioctl(dev->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+		return -EINVAL;
 	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->group_id);
 	dev->group = open(path, O_RDWR | O_CLOEXEC);
 	if (dev->group < 0)
-		goto err;
+		return -errno;
 	if (ioctl(dev->group, VFIO_GROUP_GET_STATUS, &gst))
-		goto err;
-	if (!(gst.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		goto err;
-	}
+		return -errno;
+	if (!(gst.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EBUSY;
 	if (ioctl(dev->group, VFIO_GROUP_SET_CONTAINER, &dev->container))
-		goto err;
+		return -errno;
 	if (ioctl(dev->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
 		dev->iommu_type = VFIO_TYPE1v2_IOMMU;
 	else
 		dev->iommu_type = VFIO_TYPE1_IOMMU;
 	if (ioctl(dev->container, VFIO_SET_IOMMU, dev->iommu_type))
-		goto err;
-	dev->fd = ioctl(dev->group, VFIO_GROUP_GET_DEVICE_FD, dev->uuid);
-	if (dev->fd < 0)
-		goto err;
-info:
+		return -errno;
+	return 0;
+}
+
+/* The 16-byte GET_INFO of the device fd; region 0 and IRQ 0. */
+static int device_info(struct vccw_dev *dev)
+{
 	dev->info.argsz = 16;
 	if (ioctl(dev->fd, VFIO_DEVICE_GET_INFO, &dev->info))
-		goto err;
+		return -errno;
 	/* Region 0 and IRQ 0 always exist; the rest comes from negotiation. */
 	dev->region[VFIO_CCW_REGION_IO].present = true;
 	dev->region[VFIO_CCW_REGION_IO].size = sizeof(struct ccw_io_region);
 	dev->irq_index[VFIO_CCW_IRQ_IO] = 0;
 	return 0;
-err:
-	ret = -errno;
-	vccw_close(dev);
+}
+
+/**
+ * vccw_open_group() - the first half of vccw_open_noneg_backend() with
+ * the group back-end: everything up to the device fd
+ * @dev: the device, initialised here
+ * @uuid_or_path: mdev UUID or /sys/bus/mdev/devices/UUID
+ *
+ * The group from the mdev's iommu_group link, the container
+ * /dev/vfio/vfio with the type-1 v2 IOMMU (type 1 if v2 is not offered).
+ * vccw_open_group_device() then opens the device: the two halves, for a
+ * caller that measures the device's open alone.
+ *
+ * Return: 0 or -errno; on error nothing is open.
+ */
+int vccw_open_group(struct vccw_dev *dev, const char *uuid_or_path)
+{
+	int ret;
+
+	ret = open_init(dev, uuid_or_path, VCCW_BACKEND_GROUP);
+	if (ret)
+		return ret;
+	ret = open_group(dev);
+	if (ret)
+		vccw_close(dev);
+	return ret;
+}
+
+/**
+ * vccw_open_group_device() - the second half of vccw_open_noneg_backend()
+ * with the group back-end: the device fd and the 16-byte GET_INFO
+ * @dev: a device vccw_open_group() opened
+ *
+ * Return: 0 or -errno; on error nothing is open.
+ */
+int vccw_open_group_device(struct vccw_dev *dev)
+{
+	int ret;
+
+	dev->fd = ioctl(dev->group, VFIO_GROUP_GET_DEVICE_FD, dev->uuid);
+	ret = dev->fd < 0 ? -errno : device_info(dev);
+	if (ret)
+		vccw_close(dev);
+	return ret;
+}
+
+/**
+ * vccw_open_noneg_backend() - open a device through a given back-end
+ * @dev: the device, initialised here
+ * @uuid_or_path: mdev UUID or /sys/bus/mdev/devices/UUID
+ * @backend: the group back-end: vccw_open_group() then
+ *           vccw_open_group_device(), device fd by UUID; the iommufd
+ *           back-end: the device's cdev bound to /dev/iommu with a new IOAS
+ *
+ * Only the 16-byte GET_INFO is done.
+ *
+ * Return: 0 or -errno; on error nothing is open.
+ */
+int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
+			    enum vccw_backend backend)
+{
+	int ret;
+
+	if (backend == VCCW_BACKEND_GROUP) {
+		ret = vccw_open_group(dev, uuid_or_path);
+		return ret ? ret : vccw_open_group_device(dev);
+	}
+	ret = open_init(dev, uuid_or_path, backend);
+	if (ret)
+		return ret;
+	ret = open_iommufd(dev);
+	if (!ret)
+		ret = device_info(dev);
+	if (ret)
+		vccw_close(dev);
 	return ret;
 }
 
@@ -351,19 +412,32 @@ int vccw_open_backend(struct vccw_dev *dev, const char *uuid_or_path,
 	ret = vccw_negotiate(dev);
 	if (ret)
 		goto err;
-	dev->io_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dev->io_efd < 0) {
-		ret = -errno;
-		goto err;
-	}
-	ret = vccw_set_irq_eventfd(dev, dev->irq_index[VFIO_CCW_IRQ_IO],
-				   dev->io_efd);
+	ret = vccw_io_eventfd(dev, EFD_NONBLOCK);
 	if (ret)
 		goto err;
 	return 0;
 err:
 	vccw_close(dev);
 	return ret;
+}
+
+/**
+ * vccw_io_eventfd() - a new eventfd, connected to the I/O IRQ
+ * @dev: an open, negotiated device
+ * @flags: eventfd(2) flags besides EFD_CLOEXEC: EFD_NONBLOCK (as
+ *         vccw_open() does it), or 0 for blocking reads
+ *
+ * Sets @dev->io_efd, which vccw_close() closes.
+ *
+ * Return: 0 or -errno.
+ */
+int vccw_io_eventfd(struct vccw_dev *dev, int flags)
+{
+	dev->io_efd = eventfd(0, EFD_CLOEXEC | flags);
+	if (dev->io_efd < 0)
+		return -errno;
+	return vccw_set_irq_eventfd(dev, dev->irq_index[VFIO_CCW_IRQ_IO],
+				    dev->io_efd);
 }
 
 /** vccw_close() - close everything vccw_open() opened (idempotent) */
@@ -580,31 +654,11 @@ none:
 	return 0;
 }
 
-/**
- * vccw_negotiate() - find the device's regions and IRQs
- * @dev: an open device
- *
- * First the device-info capability 0x4343; else the type/subtype of every
- * region (upstream); else only region 0 and IRQ 0 (legacy). Sets
- * @dev->abi, @dev->region[] and @dev->irq_index[].
- *
- * Return: 0 or -errno.
- */
-int vccw_negotiate(struct vccw_dev *dev)
+/* The upstream way: every region's type/subtype; IRQs by index. */
+static void negotiate_regions(struct vccw_dev *dev)
 {
 	struct vccw_region r;
 	uint32_t i;
-	int ret;
-
-	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
-				   &dev->region[VFIO_CCW_REGION_IO]);
-	if (ret)
-		return ret;
-	ret = negotiate_cap(dev);
-	if (ret < 0)
-		return ret;
-	if (ret == 1)
-		return 0;
 
 	dev->abi = VCCW_ABI_LEGACY;
 	for (i = 1; i < dev->info.num_regions; i++) {
@@ -619,6 +673,52 @@ int vccw_negotiate(struct vccw_dev *dev)
 	}
 	for (i = 0; i < VFIO_CCW_IRQ_SLOTS && i < dev->info.num_irqs; i++)
 		dev->irq_index[i] = i;
+}
+
+/**
+ * vccw_negotiate() - find the device's regions and IRQs
+ * @dev: an open device
+ *
+ * First the device-info capability 0x4343; else the type/subtype of every
+ * region (upstream); else only region 0 and IRQ 0 (legacy). Sets
+ * @dev->abi, @dev->region[] and @dev->irq_index[].
+ *
+ * Return: 0 or -errno.
+ */
+int vccw_negotiate(struct vccw_dev *dev)
+{
+	int ret;
+
+	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
+				   &dev->region[VFIO_CCW_REGION_IO]);
+	if (ret)
+		return ret;
+	ret = negotiate_cap(dev);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		negotiate_regions(dev);
+	return 0;
+}
+
+/**
+ * vccw_negotiate_upstream() - vccw_negotiate() without the capability
+ * @dev: an open device
+ *
+ * The regions by their type/subtype (upstream), else region 0 and IRQ 0
+ * only (legacy): what every driver offers, the in-tree one included.
+ *
+ * Return: 0 or -errno.
+ */
+int vccw_negotiate_upstream(struct vccw_dev *dev)
+{
+	int ret;
+
+	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
+				   &dev->region[VFIO_CCW_REGION_IO]);
+	if (ret)
+		return ret;
+	negotiate_regions(dev);
 	return 0;
 }
 
@@ -821,6 +921,21 @@ void vccw_mem_free(struct vccw_dev *dev, struct vccw_mem *mem)
 /* ---------------------------------------------------------------------- */
 
 /**
+ * vccw_io_region_make() - the contents of a write of the I/O region
+ * @io: output
+ * @orb: the ORB (may be NULL for halt/clear)
+ * @fctl: SCSW function control to put in the SCSW area
+ */
+void vccw_io_region_make(struct ccw_io_region *io, const struct ccw_orb *orb,
+			 unsigned int fctl)
+{
+	memset(io, 0, sizeof(*io));
+	if (orb)
+		memcpy(io->orb_area, orb, sizeof(*orb));
+	scsw_make((struct ccw_scsw *)io->scsw_area, fctl);
+}
+
+/**
  * vccw_io_write() - one whole-region write of the I/O region
  * @dev: the device
  * @orb: the ORB (may be NULL for halt/clear)
@@ -835,10 +950,7 @@ int vccw_io_write(struct vccw_dev *dev, const struct ccw_orb *orb,
 {
 	struct ccw_io_region io;
 
-	memset(&io, 0, sizeof(io));
-	if (orb)
-		memcpy(io.orb_area, orb, sizeof(*orb));
-	scsw_make((struct ccw_scsw *)io.scsw_area, fctl);
+	vccw_io_region_make(&io, orb, fctl);
 	return vccw_region_write(dev, VFIO_CCW_REGION_IO, &io, sizeof(io), 0);
 }
 
@@ -854,14 +966,32 @@ int vccw_io_write(struct vccw_dev *dev, const struct ccw_orb *orb,
  */
 int vccw_start(struct vccw_dev *dev, const struct ccw_orb *orb)
 {
+	struct ccw_io_region io;
+
+	vccw_io_region_make(&io, orb, SCSW_FCTL_START_FUNC);
+	return vccw_start_region(dev, &io);
+}
+
+/**
+ * vccw_start_region() - vccw_start() of a region made beforehand
+ * @dev: the device
+ * @io: the I/O region to write (vccw_io_region_make())
+ *
+ * vccw_io_pwrite() retried while it fails with EAGAIN: nothing else
+ * between the caller and the system call (the benchmark's measured path).
+ *
+ * Return: 0 or -errno.
+ */
+int vccw_start_region(struct vccw_dev *dev, const struct ccw_io_region *io)
+{
 	int ret, tries = 0;
 
 	do {
-		ret = vccw_io_write(dev, orb, SCSW_FCTL_START_FUNC);
+		ret = vccw_io_pwrite(dev, io);
 	} while (ret == -EAGAIN && ++tries < 100000);
 	if (ret < 0)
 		return ret;
-	return ret == (int)sizeof(struct ccw_io_region) ? 0 : -EIO;
+	return ret == (int)sizeof(*io) ? 0 : -EIO;
 }
 
 /**
