@@ -25,8 +25,10 @@
  *
  * Only the upstream ABI is used (region 0, the async region found by its
  * type/subtype, IRQ 0), so that both drivers run the same code. The VFIO
- * code is kept here, minimal and static, so the figures do not move with
- * the shared library.
+ * code is the selftests' library (selftests/vfio-ccw/lib): the group
+ * back-end of vccw_open_noneg_backend(), vccw_negotiate_upstream() and a
+ * blocking I/O eventfd; the measured path is vccw_start_region(), a read
+ * of the eventfd and vccw_io_pread(), nothing but the three system calls.
  *
  * usage: vfio_ccw_bench [-n A_ITERS] [-b B_ITERS] [-c C_ITERS] [-d D_ITERS]
  *                       [-t E_SECONDS] [-f FLOOR_ITERS] [-s TESTS]
@@ -36,103 +38,52 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
-#include <linux/vfio.h>
+
+#include "vfio_ccw_lib.h"
 
 #define MAX_DEVS	64
 #define PAGE		4096UL
 #define MEM_PAGES	512			/* 2 MiB per device */
 #define MEM_IOVA	0x10000000ULL		/* below 2 GiB: 31-bit CCWs */
-#define IO_REGION_SIZE	124
-#define ASYNC_CSCH	2
 
 /* Offsets in the DMA area of a device. */
 #define OFF_ONE_CCW	0x0000			/* (a), (e): one SENSE ID */
 #define OFF_ONE_DATA	0x0100
 #define OFF_NOP_CCW	0x0400			/* (a) without data */
 #define OFF_SUSP_CCW	0x0800			/* (d) */
-#define OFF_SUSP_DATA	0x0900
 #define OFF_CHAIN	(1 * PAGE)		/* (b), (c): up to 256 CCWs */
 #define OFF_IDAW	(2 * PAGE)		/* 256 format-2 IDAWs */
 #define DATA_PAGE0	16			/* first data page of a chain */
 
-#define CCW_SENSE_ID	0xe4
-#define CCW_NOP		0x03
-#define F_CC		0x40
-#define F_SLI		0x20
-#define F_IDA		0x04
-#define F_SUSPEND	0x02
-
-#define ORB_SPND	(1u << 27)
-#define ORB_FMT1	(1u << 23)
-#define ORB_PFCH	(1u << 22)
-#define ORB_C64		(1u << 17)
-#define ORB_LPM_ALL	(0xffu << 8)
-
-#define FCTL_CLEAR	1
-#define FCTL_START	4
-#define DSTAT_CE_DE	0x0c
-
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A format-1 CCW (big-endian fields); 8 bytes, no padding. */
-struct bccw {
-	uint8_t cmd;
-	uint8_t flags;
-	uint16_t count;
-	uint32_t cda;
-};
-
-/* The I/O region: ORB, SCSW, IRB, ret_code; 124 bytes, no padding. */
-struct bio_region {
-	uint32_t orb[3];
-	uint32_t scsw[3];
-	uint32_t irb[24];
-	uint32_t ret_code;
-};
-
-static_assert(sizeof(struct bccw) == 8, "CCW size");
-static_assert(sizeof(struct bio_region) == IO_REGION_SIZE, "I/O region size");
-
+/*
+ * A device of VFIO_CCW_MDEVS: @uuid and @schid from the environment, @dev
+ * and @mem while @open.
+ */
 struct bdev {
-	char uuid[64];
-	char schid[16];
-	int container, group, fd, efd;
-	uint64_t io_off, async_off;
-	bool has_async;
-	uint8_t *mem;
-	bool mapped;
+	const char *uuid;
+	const char *schid;
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+	bool open;
 };
 
 static struct bdev devs[MAX_DEVS];
 static int ndevs;
 static const char *driver = "unknown";
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -224,213 +175,90 @@ static int read_str(const char *path, char *buf, size_t len)
 }
 
 /* ---------------------------------------------------------------------- */
-/* VFIO                                                                   */
+/* The devices, through the library                                       */
 /* ---------------------------------------------------------------------- */
 
-static int find_async_region(struct bdev *d, uint32_t nregions)
+/*
+ * What follows the device fd: the regions by type (upstream), a blocking
+ * eventfd on the I/O IRQ. With vccw_open_group_device(), the driver's
+ * open of a device, which (f) measures.
+ */
+static int dev_connect(struct bdev *d)
 {
-	uint8_t buf[512];
-	uint32_t i;
+	int ret;
 
-	for (i = 1; i < nregions; i++) {
-		struct vfio_region_info *ri = (void *)buf;
-		uint32_t off;
-
-		memset(buf, 0, sizeof(buf));
-		ri->argsz = sizeof(buf);
-		ri->index = i;
-		if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, ri))
-			continue;
-		if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS))
-			continue;
-		for (off = ri->cap_offset; off && off + 16 <= sizeof(buf);) {
-			struct vfio_region_info_cap_type *ct = (void *)(buf + off);
-
-			if (ct->header.id == VFIO_REGION_INFO_CAP_TYPE &&
-			    ct->type == VFIO_REGION_TYPE_CCW &&
-			    ct->subtype == VFIO_REGION_SUBTYPE_CCW_ASYNC_CMD) {
-				d->async_off = ri->offset;
-				d->has_async = true;
-				return 0;
-			}
-			off = ct->header.next;
-		}
-	}
-	return -ENOENT;
-}
-
-/* Container + group, up to (not including) the device fd. */
-static int dev_open_group(struct bdev *d)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	int type = VFIO_TYPE1v2_IOMMU;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
-		 d->uuid);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -errno;
-	link[n] = 0;
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (d->container < 0)
-		return -errno;
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
-	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0)
-		return -errno;
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
-		return -errno;
-	if (ioctl(d->container, VFIO_CHECK_EXTENSION, type) <= 0)
-		type = VFIO_TYPE1_IOMMU;
-	if (ioctl(d->container, VFIO_SET_IOMMU, type))
-		return -errno;
-	return 0;
-}
-
-/* The device fd, its regions and the I/O eventfd: the driver's open. */
-static int dev_open_device(struct bdev *d)
-{
-	struct vfio_device_info info = { .argsz = sizeof(info) };
-	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = 0 };
-	char buf[sizeof(struct vfio_irq_set) + sizeof(int)];
-	struct vfio_irq_set *set = (void *)buf;
-
-	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, d->uuid);
-	if (d->fd < 0)
-		return -errno;
-	if (ioctl(d->fd, VFIO_DEVICE_GET_INFO, &info))
-		return -errno;
-	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri))
-		return -errno;
-	d->io_off = ri.offset;
-	find_async_region(d, info.num_regions);
-	d->efd = eventfd(0, EFD_CLOEXEC);
-	if (d->efd < 0)
-		return -errno;
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = VFIO_CCW_IO_IRQ_INDEX;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &d->efd, sizeof(int));
-	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, set))
-		return -errno;
-	return 0;
-}
-
-static int dev_map(struct bdev *d)
-{
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-
-	d->mem = mmap(NULL, MEM_PAGES * PAGE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (d->mem == MAP_FAILED) {
-		d->mem = NULL;
-		return -errno;
-	}
-	memset(d->mem, 0, MEM_PAGES * PAGE);
-	map.vaddr = (uintptr_t)d->mem;
-	map.iova = MEM_IOVA;
-	map.size = MEM_PAGES * PAGE;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map))
-		return -errno;
-	d->mapped = true;
-	return 0;
-}
-
-static void dev_reset(struct bdev *d)
-{
-	d->fd = -1;
-	d->efd = -1;
-	d->group = -1;
-	d->container = -1;
-	d->mem = NULL;
+	ret = vccw_negotiate_upstream(&d->dev);
+	if (!ret)
+		ret = vccw_io_eventfd(&d->dev, 0);
+	if (ret)
+		vccw_close(&d->dev);
+	return ret;
 }
 
 static void dev_close(struct bdev *d)
 {
-	if (d->fd >= 0)
-		close(d->fd);
-	if (d->efd >= 0)
-		close(d->efd);
-	if (d->group >= 0)
-		close(d->group);
-	if (d->container >= 0)
-		close(d->container);
-	if (d->mem)
-		munmap(d->mem, MEM_PAGES * PAGE);
-	dev_reset(d);
-	d->mapped = false;
-	d->has_async = false;
+	if (!d->open)
+		return;
+	vccw_mem_free(&d->dev, &d->mem);
+	vccw_close(&d->dev);
+	d->open = false;
 }
 
+/* Open, connect and map the device: the group back-end, always. */
 static int dev_open(struct bdev *d)
 {
 	int ret;
 
-	ret = dev_open_group(d);
+	ret = vccw_open_noneg_backend(&d->dev, d->uuid, VCCW_BACKEND_GROUP);
 	if (!ret)
-		ret = dev_open_device(d);
+		ret = dev_connect(d);
 	if (!ret)
-		ret = dev_map(d);
+		ret = vccw_mem_alloc_at(&d->dev, &d->mem, MEM_PAGES * PAGE,
+					MEM_IOVA, false);
+	d->open = !ret;
 	if (ret) {
 		fprintf(stderr, "bench: open %s: %s\n", d->uuid, strerror(-ret));
-		dev_close(d);
+		vccw_close(&d->dev);
 	}
 	return ret;
 }
 
 static uint32_t iova_of(const struct bdev *d, size_t off)
 {
-	(void)d;
-	return (uint32_t)(MEM_IOVA + off);
+	return vccw_iova(&d->mem, d->mem.va + off);
 }
 
-static void ccw_put(struct bccw *c, uint8_t cmd, uint8_t flags,
-		    uint16_t count, uint32_t cda)
+static void *va_of(const struct bdev *d, size_t off)
 {
-	c->cmd = cmd;
-	c->flags = flags;
-	c->count = htobe16(count);
-	c->cda = htobe32(cda);
+	return d->mem.va + off;
 }
 
-static void io_start_region(struct bio_region *r, uint32_t cpa, uint32_t ctrl)
+/* The I/O region that starts the program at @cpa. */
+static void io_start_region(struct ccw_io_region *r, uint32_t cpa)
 {
-	memset(r, 0, sizeof(*r));
-	r->orb[0] = htobe32(0xbe0c4);
-	r->orb[1] = htobe32(ORB_FMT1 | ORB_PFCH | ORB_C64 | ORB_LPM_ALL | ctrl);
-	r->orb[2] = htobe32(cpa);
-	r->scsw[0] = htobe32(FCTL_START << 12);
+	struct ccw_orb orb;
+
+	orb_init(&orb, cpa, 0);
+	vccw_io_region_make(r, &orb, SCSW_FCTL_START_FUNC);
 }
 
-/* Wait for the I/O eventfd (blocking read), with a poll timeout guard. */
-static int wait_efd(struct bdev *d, int timeout_ms)
+/* The IRB's SCSW of an I/O region read back. */
+static void irb_scsw(const struct ccw_io_region *r, struct scsw_fields *f)
 {
-	struct pollfd p = { .fd = d->efd, .events = POLLIN };
-	uint64_t cnt;
+	struct ccw_scsw scsw;
 
-	if (timeout_ms >= 0) {
-		int r = poll(&p, 1, timeout_ms);
-
-		if (r == 0)
-			return -ETIMEDOUT;
-		if (r < 0)
-			return -errno;
-	}
-	if (read(d->efd, &cnt, sizeof(cnt)) != sizeof(cnt))
-		return -errno;
-	return 0;
+	memcpy(&scsw, r->irb_area, sizeof(scsw));
+	scsw_decode(&scsw, f);
 }
 
-/* IRB word 0 and word 2 -> is it a normal end (CE+DE, no cstat, final)? */
-static bool irb_ok(const struct bio_region *r)
+/* Is it a normal end (CE+DE, no subchannel status)? */
+static bool irb_ok(const struct ccw_io_region *r)
 {
-	uint32_t w2 = be32toh(r->irb[2]);
+	const unsigned int ce_de = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
+	struct scsw_fields f;
 
-	return (w2 >> 24 & DSTAT_CE_DE) == DSTAT_CE_DE && !(w2 >> 16 & 0xff);
+	irb_scsw(r, &f);
+	return (f.dstat & ce_de) == ce_de && !f.cstat;
 }
 
 /*
@@ -440,25 +268,26 @@ static bool irb_ok(const struct bio_region *r)
  */
 static int64_t round_trip(struct bdev *d, uint32_t cpa, uint64_t *ph)
 {
-	struct bio_region r;
+	struct ccw_io_region r;
 	uint64_t t0, t1, t2, t3, cnt;
+	int ret;
 
-	io_start_region(&r, cpa, 0);
-	t0 = now_ns();
-	while (pwrite(d->fd, &r, IO_REGION_SIZE, d->io_off) != IO_REGION_SIZE) {
-		if (errno != EAGAIN)
-			return -errno;
-	}
+	io_start_region(&r, cpa);
+	t0 = vccw_now_ns();
+	ret = vccw_start_region(&d->dev, &r);
+	if (ret)
+		return ret;
 	/* The phases' clock reads cost time too: only when asked for. */
 	if (ph)
-		t1 = now_ns();
-	if (read(d->efd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		t1 = vccw_now_ns();
+	if (read(d->dev.io_efd, &cnt, sizeof(cnt)) != sizeof(cnt))
 		return -errno;
 	if (ph)
-		t2 = now_ns();
-	if (pread(d->fd, &r, IO_REGION_SIZE, d->io_off) != IO_REGION_SIZE)
-		return -errno;
-	t3 = now_ns();
+		t2 = vccw_now_ns();
+	ret = vccw_io_pread(&d->dev, &r);
+	if (ret != (int)sizeof(r))
+		return ret < 0 ? ret : -EIO;
+	t3 = vccw_now_ns();
 	if (ph) {
 		ph[0] = t1 - t0;
 		ph[1] = t2 - t1;
@@ -467,9 +296,36 @@ static int64_t round_trip(struct bdev *d, uint32_t cpa, uint64_t *ph)
 	return irb_ok(&r) ? (int64_t)(t3 - t0) : -EIO;
 }
 
-static const char *err_str(int64_t e)
+/* The samples of a figure: the times (ns) of the good runs, the errors. */
+struct samples {
+	uint64_t *t;
+	int n, errors;
+	int64_t last;		/* the last error, -errno */
+};
+
+/* Record @v, a time or -errno; false when only errors come: give up. */
+static bool sample_add(struct samples *s, int64_t v)
 {
-	return strerror((int)-e);
+	if (v >= 0) {
+		s->t[s->n++] = v;
+		return true;
+	}
+	s->errors++;
+	s->last = v;
+	return s->errors <= 20 || s->n;
+}
+
+/* report() of @s with @extra (may be "") and the last error, if any. */
+static void report_samples(const char *test, struct samples *s,
+			   const char *extra)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", extra,
+		 *extra && s->errors ? " " : "",
+		 s->errors ? "last_error=" : "",
+		 s->errors ? strerror((int)-s->last) : "");
+	report(test, s->t, s->n, s->errors, buf[0] ? buf : NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -478,14 +334,14 @@ static const char *err_str(int64_t e)
 
 static void setup_one(struct bdev *d)
 {
-	ccw_put((void *)(d->mem + OFF_ONE_CCW), CCW_SENSE_ID, F_SLI, 8,
+	ccw_set(va_of(d, OFF_ONE_CCW), CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8,
 		iova_of(d, OFF_ONE_DATA));
 }
 
 /* One NOP without data: a round trip that pins no page. */
 static void setup_nop(struct bdev *d)
 {
-	ccw_put((void *)(d->mem + OFF_NOP_CCW), CCW_NOP, F_SLI, 0, 0);
+	ccw_set(va_of(d, OFF_NOP_CCW), CCW_CMD_NOOP, CCW_FLAG_SLI, 0, 0);
 }
 
 /*
@@ -495,28 +351,27 @@ static void setup_nop(struct bdev *d)
  */
 static void setup_chain(struct bdev *d, int n)
 {
-	struct bccw *c = (void *)(d->mem + OFF_CHAIN);
-	uint64_t *idaw = (void *)(d->mem + OFF_IDAW);
+	struct ccw1 *c = va_of(d, OFF_CHAIN);
+	uint64_t *idaw = va_of(d, OFF_IDAW);
 	int i;
 
 	memset(c, 0, PAGE);
 	for (i = 0; i < n; i++) {
-		idaw[i] = htobe64(iova_of(d, (DATA_PAGE0 + i * 97 % 256) * PAGE));
-		ccw_put(&c[i], CCW_SENSE_ID,
-			F_SLI | F_IDA | (i + 1 < n ? F_CC : 0), 8,
-			iova_of(d, OFF_IDAW + i * sizeof(*idaw)));
+		idaw2_set(&idaw[i],
+			  iova_of(d, (DATA_PAGE0 + i * 97 % 256) * PAGE));
+		ccw_set(&c[i], CCW_CMD_SENSE_ID,
+			CCW_FLAG_SLI | CCW_FLAG_IDA | (i + 1 < n ? CCW_FLAG_CC : 0),
+			8, iova_of(d, OFF_IDAW + i * sizeof(*idaw)));
 	}
 }
 
 static void bench_rt(struct bdev *d, const char *test, uint32_t cpa,
 		     int iters, bool cdf)
 {
-	uint64_t *t = calloc(iters, sizeof(*t));
+	struct samples s = { .t = calloc(iters, sizeof(uint64_t)) };
 	uint64_t *ph[3], p3[3];
-	int i, j, n = 0, np, errors = 0;
-	int64_t last = 0;
-	char extra[192] = "";
-	size_t len;
+	char extra[128] = "";
+	int i, j, np;
 
 	for (j = 0; j < 3; j++)
 		ph[j] = calloc(iters, sizeof(uint64_t));
@@ -531,18 +386,9 @@ static void bench_rt(struct bdev *d, const char *test, uint32_t cpa,
 		np++;
 	}
 	/* ... then the round trips, two clock reads each. */
-	for (i = 0; i < iters; i++) {
-		int64_t v = round_trip(d, cpa, NULL);
-
-		if (v < 0) {
-			errors++;
-			last = v;
-			if (errors > 20 && !n)
-				break;
-			continue;
-		}
-		t[n++] = v;
-	}
+	for (i = 0; i < iters; i++)
+		if (!sample_add(&s, round_trip(d, cpa, NULL)))
+			break;
 	/* The median of each phase: where the time of a round trip goes. */
 	for (j = 0; j < 3 && np; j++)
 		qsort(ph[j], np, sizeof(uint64_t), cmp_u64);
@@ -551,16 +397,12 @@ static void bench_rt(struct bdev *d, const char *test, uint32_t cpa,
 			 "write_us=%.2f wait_us=%.2f read_us=%.2f",
 			 pct(ph[0], np, 50), pct(ph[1], np, 50),
 			 pct(ph[2], np, 50));
-	len = strlen(extra);
-	if (errors)
-		snprintf(extra + len, sizeof(extra) - len, "%slast_error=%s",
-			 len ? " " : "", err_str(last));
-	report(test, t, n, errors, extra[0] ? extra : NULL);
+	report_samples(test, &s, extra);
 	if (cdf)
-		report_cdf(test, t, n);
+		report_cdf(test, s.t, s.n);
 	for (j = 0; j < 3; j++)
 		free(ph[j]);
-	free(t);
+	free(s.t);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -569,71 +411,52 @@ static void bench_rt(struct bdev *d, const char *test, uint32_t cpa,
 
 static int64_t csch_once(struct bdev *d)
 {
-	struct bccw *c = (void *)(d->mem + OFF_SUSP_CCW);
-	uint32_t cmd[2] = { ASYNC_CSCH, 0 };
-	struct pollfd p = { .fd = d->efd, .events = POLLIN };
-	struct bio_region r;
+	struct ccw_io_region r;
+	struct scsw_fields f;
+	struct ccw_orb orb;
 	uint64_t t0, t1;
 	int ret;
 
-	ccw_put(&c[0], CCW_SENSE_ID, F_CC | F_SLI, 8,
-		iova_of(d, OFF_SUSP_DATA));
-	ccw_put(&c[1], CCW_NOP, F_SUSPEND | F_SLI, 0, 0);
-	io_start_region(&r, iova_of(d, OFF_SUSP_CCW), ORB_SPND);
-	while (pwrite(d->fd, &r, IO_REGION_SIZE, d->io_off) != IO_REGION_SIZE) {
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	/* A suspended start gives no interrupt; one here means no suspend. */
-	if (poll(&p, 1, 0) > 0) {
-		wait_efd(d, -1);
-		return -EPROTO;
-	}
-	t0 = now_ns();
-	while (pwrite(d->fd, cmd, sizeof(cmd), d->async_off) != sizeof(cmd)) {
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	ret = wait_efd(d, 5000);
+	prog_suspend(&d->mem, OFF_SUSP_CCW, &orb);
+	vccw_io_region_make(&r, &orb, SCSW_FCTL_START_FUNC);
+	ret = vccw_start_region(&d->dev, &r);
 	if (ret)
 		return ret;
-	if (pread(d->fd, &r, IO_REGION_SIZE, d->io_off) != IO_REGION_SIZE)
-		return -errno;
-	t1 = now_ns();
-	if (!((be32toh(r.irb[0]) >> 12) & FCTL_CLEAR))
+	/* A suspended start gives no interrupt; one here means no suspend. */
+	if (!vccw_wait_irq(&d->dev, 0, NULL))
+		return -EPROTO;
+	t0 = vccw_now_ns();
+	ret = vccw_async(&d->dev, VFIO_CCW_ASYNC_CMD_CSCH, true);
+	if (!ret)
+		ret = vccw_wait_irq(&d->dev, VCCW_TIMEOUT_MS, NULL);
+	if (ret)
+		return ret;
+	ret = vccw_io_pread(&d->dev, &r);
+	if (ret != (int)sizeof(r))
+		return ret < 0 ? ret : -EIO;
+	t1 = vccw_now_ns();
+	irb_scsw(&r, &f);
+	if (!(f.fctl & SCSW_FCTL_CLEAR_FUNC))
 		return -EIO;
 	return t1 - t0;
 }
 
 static void bench_csch(struct bdev *d, int iters)
 {
-	uint64_t *t = calloc(iters, sizeof(*t));
-	int i, n = 0, errors = 0;
-	int64_t last = 0;
-	char extra[64] = "";
+	struct samples s = { 0 };
+	int i;
 
-	if (!d->has_async) {
+	if (!d->dev.region[VFIO_CCW_REGION_ASYNC].present) {
 		head("d");
 		printf("n=0 errors=0 skipped=no_async_region\n");
-		free(t);
 		return;
 	}
-	for (i = 0; i < iters; i++) {
-		int64_t v = csch_once(d);
-
-		if (v < 0) {
-			errors++;
-			last = v;
-			if (errors > 20 && !n)
-				break;
-			continue;
-		}
-		t[n++] = v;
-	}
-	if (errors)
-		snprintf(extra, sizeof(extra), "last_error=%s", err_str(last));
-	report("d", t, n, errors, extra[0] ? extra : NULL);
-	free(t);
+	s.t = calloc(iters, sizeof(uint64_t));
+	for (i = 0; i < iters; i++)
+		if (!sample_add(&s, csch_once(d)))
+			break;
+	report_samples("d", &s, "");
+	free(s.t);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -671,7 +494,7 @@ static void bench_tput(int n, double seconds)
 	int i, nthreads = 0;
 
 	for (i = 0; i < n; i++) {
-		if (devs[i].fd < 0)
+		if (!devs[i].open)
 			continue;
 		setup_one(&devs[i]);
 		args[nthreads++].d = &devs[i];
@@ -683,7 +506,7 @@ static void bench_tput(int n, double seconds)
 	for (i = 0; i < nthreads; i++)
 		pthread_create(&th[i], NULL, tp_thread, &args[i]);
 	pthread_barrier_wait(&tp_barrier);
-	t0 = now_ns();
+	t0 = vccw_now_ns();
 	usleep((useconds_t)(seconds * 1e6));
 	__atomic_store_n(&tp_stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < nthreads; i++) {
@@ -691,7 +514,7 @@ static void bench_tput(int n, double seconds)
 		ops += args[i].ops;
 		errors += args[i].errors;
 	}
-	t1 = now_ns();
+	t1 = vccw_now_ns();
 	pthread_barrier_destroy(&tp_barrier);
 	head("e");
 	printf("threads=%d ops=%llu errors=%llu ", nthreads,
@@ -921,7 +744,7 @@ static void tl_mark(int mfd, const char *what)
 static void bench_timeline(struct bdev *d, uint32_t cpa)
 {
 	double t0 = -1, ts;
-	struct bio_region r;
+	struct ccw_io_region r;
 	char line[1024];
 	uint64_t cnt;
 	int mfd;
@@ -934,15 +757,15 @@ static void bench_timeline(struct bdev *d, uint32_t cpa)
 	mfd = open(TRACE "trace_marker", O_WRONLY | O_CLOEXEC);
 	if (mfd < 0)
 		return;
-	io_start_region(&r, cpa, 0);
+	io_start_region(&r, cpa);
 	round_trip(d, cpa, NULL);
 	write_str(TRACE "tracing_on", "1");
 	tl_mark(mfd, "bench: pwrite begin");
-	if (pwrite(d->fd, &r, IO_REGION_SIZE, d->io_off) == IO_REGION_SIZE) {
+	if (vccw_io_pwrite(&d->dev, &r) == (int)sizeof(r)) {
 		tl_mark(mfd, "bench: pwrite end, eventfd wait begin");
-		if (read(d->efd, &cnt, sizeof(cnt)) == sizeof(cnt)) {
+		if (read(d->dev.io_efd, &cnt, sizeof(cnt)) == sizeof(cnt)) {
 			tl_mark(mfd, "bench: eventfd wait end, pread begin");
-			if (pread(d->fd, &r, IO_REGION_SIZE, d->io_off) > 0)
+			if (vccw_io_pread(&d->dev, &r) > 0)
 				tl_mark(mfd, "bench: pread end");
 		}
 	}
@@ -989,16 +812,19 @@ static void bench_mem_open(int n)
 
 	for (i = 0; i < n; i++)
 		dev_close(&devs[i]);
-	for (i = 0; i < n; i++)
-		if (dev_open_group(&devs[i]))
+	for (i = 0; i < n; i++) {
+		if (vccw_open_group(&devs[i].dev, devs[i].uuid))
 			return;
+		devs[i].open = true;
+	}
 	if (trace_begin()) {
 		head("f_open");
 		printf("skipped=no_tracing\n");
 		return;
 	}
 	for (i = 0; i < n; i++)
-		opened += !dev_open_device(&devs[i]);
+		opened += !vccw_open_group_device(&devs[i].dev) &&
+			  !dev_connect(&devs[i]);
 	usleep(100000);
 	if (trace_end(&s) || !opened)
 		return;
@@ -1053,23 +879,23 @@ static void bench_syscalls(int iters)
 	int i, efd;
 
 	for (i = 0; i < iters; i++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = vccw_now_ns();
 		int j;
 
 		for (j = 0; j < 10; j++)
 			syscall(SYS_getppid);
-		t[i] = (now_ns() - t0) / 10;
+		t[i] = (vccw_now_ns() - t0) / 10;
 	}
 	report("syscall", t, iters, 0, NULL);
 	efd = eventfd(0, EFD_CLOEXEC);
 	for (i = 0; i < iters; i++) {
 		struct pollfd p = { .fd = efd, .events = POLLIN };
-		uint64_t t0 = now_ns();
+		uint64_t t0 = vccw_now_ns();
 
 		if (write(efd, &v, sizeof(v)) != sizeof(v) ||
 		    poll(&p, 1, -1) != 1 || read(efd, &v, sizeof(v)) != sizeof(v))
 			break;
-		t[i] = now_ns() - t0;
+		t[i] = vccw_now_ns() - t0;
 	}
 	report("eventfd", t, i, 0, NULL);
 	close(efd);
@@ -1143,55 +969,28 @@ static void bench_floor(int iters)
 
 /* ---------------------------------------------------------------------- */
 
-static int split_env(const char *name, char out[][64], int max)
-{
-	const char *v = getenv(name);
-	char *copy, *tok, *save;
-	int n = 0;
-
-	if (!v || !strcmp(v, "none"))
-		return 0;
-	copy = strdup(v);
-	for (tok = strtok_r(copy, ", ", &save); tok && n < max;
-	     tok = strtok_r(NULL, ", ", &save))
-		snprintf(out[n++], 64, "%.63s", tok);
-	free(copy);
-	return n;
-}
+/* The options that set a count of iterations, and their indexes. */
+static const char count_opts[] = "nbcdf";
+enum { IT_A, IT_B, IT_C, IT_D, IT_FLOOR };
 
 int main(int argc, char **argv)
 {
-	int a_iters = 2000, b_iters = 300, c_iters = 100, d_iters = 500;
-	int f_iters = 5000, opt, i, nschids;
+	int iters[] = { 2000, 300, 100, 500, 5000 };
 	static char uuids[MAX_DEVS][64], schids[MAX_DEVS][64];
-	const char *tests = "labcdeft";
+	const char *tests = "labcdeft", *c;
+	int opt, i, nschids;
 	double e_secs = 3;
 	struct bdev *d0;
 
 	while ((opt = getopt(argc, argv, "n:b:c:d:t:f:s:")) != -1) {
-		switch (opt) {
-		case 'n':
-			a_iters = atoi(optarg);
-			break;
-		case 'b':
-			b_iters = atoi(optarg);
-			break;
-		case 'c':
-			c_iters = atoi(optarg);
-			break;
-		case 'd':
-			d_iters = atoi(optarg);
-			break;
-		case 't':
+		c = strchr(count_opts, opt);
+		if (opt == 't') {
 			e_secs = atof(optarg);
-			break;
-		case 'f':
-			f_iters = atoi(optarg);
-			break;
-		case 's':
+		} else if (opt == 's') {
 			tests = optarg;
-			break;
-		default:
+		} else if (c) {
+			iters[c - count_opts] = atoi(optarg);
+		} else {
 			fprintf(stderr, "usage: %s [-n A] [-b B] [-c C] [-d D] ",
 				argv[0]);
 			fprintf(stderr, "[-t SEC] [-f FLOOR] [-s labcdef]\n");
@@ -1201,25 +1000,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("VFIO_CCW_DRIVER"))
 		driver = getenv("VFIO_CCW_DRIVER");
-	ndevs = split_env("VFIO_CCW_MDEVS", uuids, MAX_DEVS);
-	nschids = split_env("VFIO_CCW_SCHIDS", schids, MAX_DEVS);
-	for (i = 0; i < MAX_DEVS; i++) {
-		dev_reset(&devs[i]);
-		if (i < ndevs)
-			snprintf(devs[i].uuid, sizeof(devs[i].uuid), "%s", uuids[i]);
-		if (i < nschids)
-			snprintf(devs[i].schid, sizeof(devs[i].schid), "%.15s",
-				 schids[i]);
+	ndevs = vccw_env_mdevs(uuids, MAX_DEVS);
+	nschids = vccw_env_schids(schids, MAX_DEVS);
+	for (i = 0; i < ndevs; i++) {
+		devs[i].uuid = uuids[i];
+		devs[i].schid = schids[i];
 	}
 	head("info");
 	printf("cpus=%ld devices=%d tests=%s ", sysconf(_SC_NPROCESSORS_ONLN),
 	       ndevs, tests);
-	printf("a=%d b=%d c=%d d=%d e_s=%.1f floor=%d\n", a_iters, b_iters,
-	       c_iters, d_iters, e_secs, f_iters);
+	printf("a=%d b=%d c=%d d=%d e_s=%.1f floor=%d\n", iters[IT_A],
+	       iters[IT_B], iters[IT_C], iters[IT_D], e_secs, iters[IT_FLOOR]);
 
 	if (strchr(tests, 'l')) {
 		bench_syscalls(2000);
-		bench_floor(f_iters);
+		bench_floor(iters[IT_FLOOR]);
 	}
 	if (!ndevs) {
 		fprintf(stderr, "bench: no device in VFIO_CCW_MDEVS\n");
@@ -1231,7 +1026,7 @@ int main(int argc, char **argv)
 	d0 = &devs[0];
 	if (strchr(tests, 'a')) {
 		setup_one(d0);
-		bench_rt(d0, "a", iova_of(d0, OFF_ONE_CCW), a_iters, true);
+		bench_rt(d0, "a", iova_of(d0, OFF_ONE_CCW), iters[IT_A], true);
 	}
 	if (strchr(tests, 't')) {
 		setup_one(d0);
@@ -1239,19 +1034,19 @@ int main(int argc, char **argv)
 	}
 	if (strchr(tests, 'a')) {
 		setup_nop(d0);
-		bench_rt(d0, "a_nop", iova_of(d0, OFF_NOP_CCW), a_iters / 2,
+		bench_rt(d0, "a_nop", iova_of(d0, OFF_NOP_CCW), iters[IT_A] / 2,
 			 false);
 	}
 	if (strchr(tests, 'b')) {
 		setup_chain(d0, 64);
-		bench_rt(d0, "b", iova_of(d0, OFF_CHAIN), b_iters, false);
+		bench_rt(d0, "b", iova_of(d0, OFF_CHAIN), iters[IT_B], false);
 	}
 	if (strchr(tests, 'c')) {
 		setup_chain(d0, 256);
-		bench_rt(d0, "c", iova_of(d0, OFF_CHAIN), c_iters, false);
+		bench_rt(d0, "c", iova_of(d0, OFF_CHAIN), iters[IT_C], false);
 	}
 	if (strchr(tests, 'd'))
-		bench_csch(d0, d_iters);
+		bench_csch(d0, iters[IT_D]);
 	if (strchr(tests, 'e'))
 		bench_tput(ndevs, e_secs);
 	if (strchr(tests, 'f')) {
