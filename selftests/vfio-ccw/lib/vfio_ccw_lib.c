@@ -320,12 +320,10 @@ static int device_info(struct vccw_dev *dev)
  */
 int vccw_open_group(struct vccw_dev *dev, const char *uuid_or_path)
 {
-	int ret;
+	int ret = open_init(dev, uuid_or_path, VCCW_BACKEND_GROUP);
 
-	ret = open_init(dev, uuid_or_path, VCCW_BACKEND_GROUP);
-	if (ret)
-		return ret;
-	ret = open_group(dev);
+	if (!ret)
+		ret = open_group(dev);
 	if (ret)
 		vccw_close(dev);
 	return ret;
@@ -371,9 +369,8 @@ int vccw_open_noneg_backend(struct vccw_dev *dev, const char *uuid_or_path,
 		return ret ? ret : vccw_open_group_device(dev);
 	}
 	ret = open_init(dev, uuid_or_path, backend);
-	if (ret)
-		return ret;
-	ret = open_iommufd(dev);
+	if (!ret)
+		ret = open_iommufd(dev);
 	if (!ret)
 		ret = device_info(dev);
 	if (ret)
@@ -654,11 +651,25 @@ none:
 	return 0;
 }
 
-/* The upstream way: every region's type/subtype; IRQs by index. */
-static void negotiate_regions(struct vccw_dev *dev)
+/*
+ * Region 0; then the capability 0x4343 if @with_cap; failing that, every
+ * region's type/subtype (upstream), else nothing more (legacy).
+ */
+static int negotiate(struct vccw_dev *dev, bool with_cap)
 {
 	struct vccw_region r;
 	uint32_t i;
+	int ret;
+
+	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
+				   &dev->region[VFIO_CCW_REGION_IO]);
+	if (ret)
+		return ret;
+	ret = with_cap ? negotiate_cap(dev) : 0;
+	if (ret < 0)
+		return ret;
+	if (ret == 1)
+		return 0;
 
 	dev->abi = VCCW_ABI_LEGACY;
 	for (i = 1; i < dev->info.num_regions; i++) {
@@ -673,6 +684,7 @@ static void negotiate_regions(struct vccw_dev *dev)
 	}
 	for (i = 0; i < VFIO_CCW_IRQ_SLOTS && i < dev->info.num_irqs; i++)
 		dev->irq_index[i] = i;
+	return 0;
 }
 
 /**
@@ -687,18 +699,7 @@ static void negotiate_regions(struct vccw_dev *dev)
  */
 int vccw_negotiate(struct vccw_dev *dev)
 {
-	int ret;
-
-	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
-				   &dev->region[VFIO_CCW_REGION_IO]);
-	if (ret)
-		return ret;
-	ret = negotiate_cap(dev);
-	if (ret < 0)
-		return ret;
-	if (ret == 0)
-		negotiate_regions(dev);
-	return 0;
+	return negotiate(dev, true);
 }
 
 /**
@@ -712,14 +713,7 @@ int vccw_negotiate(struct vccw_dev *dev)
  */
 int vccw_negotiate_upstream(struct vccw_dev *dev)
 {
-	int ret;
-
-	ret = vccw_get_region_info(dev, VFIO_CCW_CONFIG_REGION_INDEX,
-				   &dev->region[VFIO_CCW_REGION_IO]);
-	if (ret)
-		return ret;
-	negotiate_regions(dev);
-	return 0;
+	return negotiate(dev, false);
 }
 
 /** vccw_abi_name() - "capability", "upstream regions" or "legacy" */
