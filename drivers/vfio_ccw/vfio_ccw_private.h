@@ -290,7 +290,7 @@ struct vfio_ccw_region {
 
 extern const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS];
 ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
-			      unsigned int index, const char __user *buf,
+			      u64 index, const char __user *buf,
 			      size_t count, loff_t pos);
 
 /* Do @count bytes at @pos lie in a region of @size bytes? */

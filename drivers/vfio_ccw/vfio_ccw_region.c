@@ -57,7 +57,8 @@ const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS] = {
 /**
  * vfio_ccw_region_write() - write a request region: one request
  * @private: the device
- * @index: the region, VFIO_CCW_IDX_*
+ * @index: the region, VFIO_CCW_IDX_*, as taken from the file offset (all
+ *	of its bits: an index beyond the regions is -EINVAL)
  * @buf: user buffer, the whole region
  * @count: bytes written: must be the region's size
  * @pos: offset in the region: must be 0
@@ -70,7 +71,7 @@ const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS] = {
  * region's structure in the uapi header).
  */
 ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
-			      unsigned int index, const char __user *buf,
+			      u64 index, const char __user *buf,
 			      size_t count, loff_t pos)
 {
 	const struct vfio_ccw_region *region;

@@ -112,6 +112,25 @@ TEST_F(io, write_beyond_end_einval)
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS / 2, NULL));
 }
 
+/*
+ * The region index is the whole of the offset's upper bits: an offset
+ * 2^44 bytes above the I/O region (2^32 regions or more) is no region, for
+ * a write (which must run nothing) as for a read.
+ */
+TEST_F(io, write_far_beyond_the_regions_einval)
+{
+	uint64_t far = self->dev.region[VFIO_CCW_REGION_IO].offset +
+		       (1ULL << 44);
+	struct ccw_io_region io;
+
+	sid_region(&self->sid_orb, &io);
+	EXPECT_EQ(-1, pwrite(self->dev.fd, &io, sizeof(io), far));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pread(self->dev.fd, &io, sizeof(io), far));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
+}
+
 TEST_F(io, read_partial_and_beyond)
 {
 	uint8_t buf[256];
