@@ -49,6 +49,8 @@
  * HALT, CLEAR and CANCEL loop in every open state, interrupts in every
  * state they do not end, and any state goes to NOT_OPER on NOT_OPER.
  */
+__diag_push();
+__diag_ignore_all("-Woverride-init", "each row gives a default, then its arcs");
 const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 	[NO] = { [0 ... VFIO_CCW_NR_EVENTS - 1] = -ENODEV,
 		 [EV(CLOSE)] = NO,
@@ -79,6 +81,7 @@ const int vfio_ccw_next[VFIO_CCW_NR_STATES][VFIO_CCW_NR_EVENTS] = {
 		 [EV(NOT_OPER)] = NO },
 };
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_next);
+__diag_pop();
 
 #undef EV
 #undef NO

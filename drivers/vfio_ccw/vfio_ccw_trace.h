@@ -25,26 +25,20 @@
 #define vfio_ccw_show_event(e)	\
 	__print_symbolic(e, VFIO_CCW_EVENT_LIST(vfio_ccw_tp_event) { -1, NULL })
 
-/*
- * Every event carries the subchannel id as one word (struct subchannel_id),
- * printed the way cio prints it: cssid (bits 0-7), ssid (bits 13-14),
- * sch_no (bits 16-31).
- */
-#define VFIO_CCW_TP_SCHID		__field(u32, schid)
-#define VFIO_CCW_TP_SCHID_ASSIGN(id)	memcpy(&__entry->schid, &(id), sizeof(u32))
-#define VFIO_CCW_TP_SCHID_FMT		"schid=%x.%x.%04x "
-
 /* One class for everything keyed on the subchannel id and one value. */
 DECLARE_EVENT_CLASS(vfio_ccw_sch,
 		    TP_PROTO(struct subchannel_id schid, int val),
 		    TP_ARGS(schid, val),
-		    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
+		    TP_STRUCT__entry(__field(u8, cssid)
+				     __field(u8, ssid)
+				     __field(u16, sch_no)
 				     __field(int, val)),
-		    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
+		    TP_fast_assign(__entry->cssid = schid.cssid;
+				   __entry->ssid = schid.ssid;
+				   __entry->sch_no = schid.sch_no;
 				   __entry->val = val;),
-		    TP_printk(VFIO_CCW_TP_SCHID_FMT "cc/ret=%d",
-			      __entry->schid >> 24, (__entry->schid >> 17) & 3,
-		      __entry->schid & 0xffff,
+		    TP_printk("schid=%x.%x.%04x cc/ret=%d",
+			      __entry->cssid, __entry->ssid, __entry->sch_no,
 			      __entry->val)
 );
 
@@ -67,17 +61,20 @@ VFIO_CCW_SCH_EVENT(vfio_ccw_request_err);
 TRACE_EVENT(vfio_ccw_fsm,
 	    TP_PROTO(struct subchannel_id schid, int from, int event, int to),
 	    TP_ARGS(schid, from, event, to),
-	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
 			     __field(int, from)
 			     __field(int, event)
 			     __field(int, to)),
-	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
 			   __entry->from = from;
 			   __entry->event = event;
 			   __entry->to = to;),
-	    TP_printk(VFIO_CCW_TP_SCHID_FMT "%s --%s--> %s%d",
-		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
-		      __entry->schid & 0xffff,
+	    TP_printk("schid=%x.%x.%04x %s --%s--> %s%d",
+		      __entry->cssid, __entry->ssid, __entry->sch_no,
 		      vfio_ccw_show_state(__entry->from),
 		      vfio_ccw_show_event(__entry->event),
 		      __entry->to < 0 ? "refused " : "", __entry->to)
@@ -87,19 +84,22 @@ TRACE_EVENT(vfio_ccw_irq,
 	    TP_PROTO(struct subchannel_id schid, u32 fctl, u32 actl, u32 stctl,
 		     bool final),
 	    TP_ARGS(schid, fctl, actl, stctl, final),
-	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
 			     __field(u32, fctl)
 			     __field(u32, actl)
 			     __field(u32, stctl)
 			     __field(bool, final)),
-	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
 			   __entry->fctl = fctl;
 			   __entry->actl = actl;
 			   __entry->stctl = stctl;
 			   __entry->final = final;),
-	    TP_printk(VFIO_CCW_TP_SCHID_FMT "fctl=%x actl=%x stctl=%x final=%d",
-		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
-		      __entry->schid & 0xffff,
+	    TP_printk("schid=%x.%x.%04x fctl=%x actl=%x stctl=%x final=%d",
+		      __entry->cssid, __entry->ssid, __entry->sch_no,
 		      __entry->fctl, __entry->actl, __entry->stctl,
 		      __entry->final)
 );
@@ -107,15 +107,18 @@ TRACE_EVENT(vfio_ccw_irq,
 TRACE_EVENT(vfio_ccw_chp_event,
 	    TP_PROTO(struct subchannel_id schid, int mask, int event),
 	    TP_ARGS(schid, mask, event),
-	    TP_STRUCT__entry(VFIO_CCW_TP_SCHID
+	    TP_STRUCT__entry(__field(u8, cssid)
+			     __field(u8, ssid)
+			     __field(u16, sch_no)
 			     __field(int, mask)
 			     __field(int, event)),
-	    TP_fast_assign(VFIO_CCW_TP_SCHID_ASSIGN(schid);
+	    TP_fast_assign(__entry->cssid = schid.cssid;
+			   __entry->ssid = schid.ssid;
+			   __entry->sch_no = schid.sch_no;
 			   __entry->mask = mask;
 			   __entry->event = event;),
-	    TP_printk(VFIO_CCW_TP_SCHID_FMT "mask=0x%x event=%d",
-		      __entry->schid >> 24, (__entry->schid >> 17) & 3,
-		      __entry->schid & 0xffff,
+	    TP_printk("schid=%x.%x.%04x mask=0x%x event=%d",
+		      __entry->cssid, __entry->ssid, __entry->sch_no,
 		      __entry->mask, __entry->event)
 );
 

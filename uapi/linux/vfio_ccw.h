@@ -167,9 +167,13 @@ struct ccw_crw_region {
  *           the I/O eventfd is signalled, so a reader that saw the eventfd
  *           sees the IRB of that interrupt or of a later one.
  * @state: the driver's state, one of VFIO_CCW_STATUS_*
- * @functions: the functions in progress, VFIO_CCW_FUNC_* bits; a
- *             suspension raises no interrupt, so %VFIO_CCW_FUNC_SUSPENDED
- *             is taken from a STORE SUBCHANNEL at the time of the read
+ * @functions: the functions in progress, VFIO_CCW_FUNC_* bits: bits 0-2
+ *             (%VFIO_CCW_FUNC_START, _HALT, _CLEAR) mirror the function
+ *             control of the SCSW, bit 3 (%VFIO_CCW_FUNC_SUSPENDED) the
+ *             suspended bit of its activity control. A suspension raises
+ *             an interrupt only when the ORB asks for one (ssic), so
+ *             %VFIO_CCW_FUNC_SUSPENDED is taken from a STORE SUBCHANNEL at
+ *             the time of the read
  * @reserved: 0
  *
  * Region type VFIO_REGION_TYPE_CCW, subtype VFIO_REGION_SUBTYPE_CCW_STATUS,
