@@ -144,7 +144,7 @@ struct ccw_scsw {
  * @stctl: status control (27-31), SCSW_STCTL_*
  * @cpa: CCW address (word 1)
  * @dstat: device status, DEV_STAT_*
- * @cstat: subchannel status, SCH_STAT_*
+ * @cstat: subchannel status, SCHN_STAT_*
  * @count: residual count
  */
 struct scsw_fields {
