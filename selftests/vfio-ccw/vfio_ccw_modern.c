@@ -4,10 +4,16 @@
  * the optional regions by type/subtype (a present one with a wrong size
  * fails device realize), HSCH/CSCH through the async region (8-byte writes
  * {command, 0} retried on EAGAIN), the schib region, the CRW region read
- * until it shows 0, the CRW and request IRQs.
+ * until it shows 0, the CRW and request IRQs; and, where the test-only
+ * injector of channel-path events is loaded, what a channel-path event
+ * does to the device.
  *
  * usage: VFIO_CCW_MDEV=<mdev uuid> vfio_ccw_modern
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -132,6 +138,102 @@ TEST_F(modern, crw_read_until_zero)
 	for (i = 0; i < 64 && crw; i++)
 		ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
 	EXPECT_EQ(0, crw);
+}
+
+/*
+ * QEMU makes no channel-path events; the test-only module
+ * drivers/vfio_ccw/tests/vfio_ccw_chp_inject.c delivers them as the css
+ * layer would ("CHPID EVENT" written to its debugfs file).
+ */
+#define CHP_INJECT	"/sys/kernel/debug/vfio_ccw_chp_inject"
+#define CRW_CPATH(erc, chpid)	(0x04000000u | (erc) << 16 | (chpid))
+#define CRW_ERC_INIT	0x02	/* installed path initialised */
+#define CRW_ERC_PERRN	0x06	/* permanent error, path not available */
+
+static int chp_inject(unsigned int chpid, const char *event)
+{
+	char buf[32];
+	int fd, n, ret = 0;
+
+	fd = open(CHP_INJECT, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%x %s", chpid, event);
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* The first installed channel path of the subchannel, from its PMCW. */
+static int first_chpid(struct vccw_dev *dev)
+{
+	struct ccw_schib schib;
+	uint32_t pim;
+	int i, ret;
+
+	ret = vccw_read_schib(dev, &schib);
+	if (ret)
+		return ret;
+	pim = be32toh(schib.pmcw[2]) & 0xff;
+	for (i = 0; i < 8; i++)
+		if (pim & (0x80 >> i))
+			return ((const uint8_t *)&schib.pmcw[4])[i];
+	return -ENODEV;
+}
+
+/*
+ * A channel path of the device varied off: a start whose logical-path
+ * mask names no usable path fails with EACCES and runs nothing; varied on
+ * again, the start runs. Taken offline and brought online, the path's
+ * CRWs (ERC 6, then ERC 2, the chpid as reporting-source id) are queued
+ * in order, the CRW eventfd is signalled and the region then shows 0.
+ */
+TEST_F(modern, chp_events_reach_start_and_crws)
+{
+	struct ccw_orb orb;
+	struct ccw1 *ccw;
+	uint32_t crw = 1;
+	int chpid, efd, i;
+
+	if (access(CHP_INJECT, W_OK))
+		SKIP(return, "no channel-path injector at %s", CHP_INJECT);
+	chpid = first_chpid(&self->dev);
+	ASSERT_LE(0, chpid);
+	for (i = 0; i < 64 && crw; i++)
+		ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, vccw_set_irq_eventfd(&self->dev, VFIO_CCW_CRW_IRQ_INDEX,
+					  efd));
+
+	ccw = (struct ccw1 *)self->mem.va;
+	ccw_set(ccw, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8,
+		vccw_iova(&self->mem, self->mem.va + 0x100));
+	orb_init(&orb, vccw_iova(&self->mem, ccw), 0);
+	ASSERT_EQ(0, chp_inject(chpid, "vary_off"));
+	EXPECT_EQ(-EACCES, vccw_start(&self->dev, &orb));
+	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
+	ASSERT_EQ(0, chp_inject(chpid, "vary_on"));
+	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+
+	ASSERT_EQ(0, chp_inject(chpid, "offline"));
+	ASSERT_EQ(0, chp_inject(chpid, "online"));
+	{
+		struct pollfd p = { .fd = efd, .events = POLLIN };
+
+		EXPECT_EQ(1, poll(&p, 1, 1000));
+	}
+	ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
+	EXPECT_EQ(CRW_CPATH(CRW_ERC_PERRN, chpid), crw);
+	ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
+	EXPECT_EQ(CRW_CPATH(CRW_ERC_INIT, chpid), crw);
+	ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
+	EXPECT_EQ(0, crw);
+	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	EXPECT_EQ(0, vccw_set_irq_eventfd(&self->dev, VFIO_CCW_CRW_IRQ_INDEX,
+					  -1));
+	close(efd);
 }
 
 FIXTURE(async) {
