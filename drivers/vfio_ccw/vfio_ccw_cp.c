@@ -832,67 +832,6 @@ static int cp_pin_run(struct cp_builder *b, u64 iova, unsigned int npage,
 }
 
 /*
- * Pin the @n pages at @iova one by one for @prot; a page that cannot be
- * pinned gets a NULL page (its IDAWs designate no storage). Return 0 or
- * -ENOMEM.
- */
-static int cp_pin_one_by_one(struct cp_builder *b, const u64 *iova,
-			     unsigned int n, int prot, struct page **pages)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < n; i++) {
-		ret = cp_pin_run(b, iova[i], 1, prot, &pages[i]);
-		if (ret == -EFAULT)
-			pages[i] = NULL;
-		else if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * Pin the pages of @n IDAWs in runs of IOVA-contiguous pages and turn every
- * IDAW into a host physical address, or CP_FAULT_ADDR where its page
- * cannot be pinned.
- */
-static int cp_pin_idaws(struct cp_builder *b, u64 *idaw, unsigned int n,
-			int prot)
-{
-	struct page *pages[VFIO_CCW_CP_MAX_IDAWS];
-	u64 iova[VFIO_CCW_CP_MAX_IDAWS];
-	u8 map[VFIO_CCW_CP_MAX_IDAWS];
-	unsigned int np = 0, i, run;
-	int ret;
-
-	for (i = 0; i < n; i++) {
-		u64 p = idaw[i] & PAGE_MASK;
-
-		if (!np || iova[np - 1] != p)
-			iova[np++] = p;
-		map[i] = np - 1;
-	}
-	for (i = 0; i < np; i += run) {
-		run = 1;
-		/* contiguous, and never across the top of the IOVA space */
-		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
-		       iova[i + run - 1] != CP_TOP_PAGE &&
-		       iova[i + run] == iova[i] + run * PAGE_SIZE)
-			run++;
-		ret = cp_pin_run(b, iova[i], run, prot, &pages[i]);
-		if (ret == -EFAULT)
-			ret = cp_pin_one_by_one(b, &iova[i], run, prot, &pages[i]);
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < n; i++)
-		idaw[i] = !pages[map[i]] ? CP_FAULT_ADDR :
-			  page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
-	return 0;
-}
-
-/*
  * Heapsort of @pg by IOVA. Not lib/sort.c: its compare and swap callbacks
  * are indirect calls, which cost more than the sorting itself here.
  */
@@ -953,21 +892,22 @@ static void cp_try_direct(struct ccw1 *ccw)
 }
 
 /*
- * A run of pages that could not be pinned at once: pin them one by one; a
- * page that cannot be pinned for writing is pinned for reading (its
- * @prot then says so), and a page that cannot be pinned at all (not
- * mapped) gets a NULL page: the IDAWs that need what the pin lacks
- * designate no storage. Return 0 or -ENOMEM.
+ * A run of pages that could not be pinned at once: pin them one by one. A
+ * page that cannot be pinned for writing is pinned for reading when
+ * @ro_fallback allows it (its @prot then says so); a page that cannot be
+ * pinned at all (not mapped) gets a NULL page: the IDAWs that need what
+ * the pin lacks designate no storage. Return 0 or -ENOMEM.
  */
 static int cp_pin_each(struct cp_builder *b, struct cp_page *pg,
-		       unsigned int n, struct page **pages)
+		       unsigned int n, struct page **pages, bool ro_fallback)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < n; i++) {
 		ret = cp_pin_run(b, pg[i].iova, 1, pg[i].prot, &pages[i]);
-		if (ret == -EFAULT && (pg[i].prot & IOMMU_WRITE)) {
+		if (ret == -EFAULT && ro_fallback &&
+		    (pg[i].prot & IOMMU_WRITE)) {
 			pg[i].prot = IOMMU_READ;
 			ret = cp_pin_run(b, pg[i].iova, 1, pg[i].prot,
 					 &pages[i]);
@@ -976,6 +916,71 @@ static int cp_pin_each(struct cp_builder *b, struct cp_page *pg,
 			pages[i] = NULL;
 		else if (ret)
 			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The one pin loop: the @np distinct pages @pg, in runs of IOVA-contiguous
+ * pages of equal access (at most VFIO_CCW_CP_PIN_BATCH a call, never
+ * across the top of the IOVA space), a run that cannot be pinned at once
+ * page by page (cp_pin_each()). Return 0 or -ENOMEM.
+ */
+static int cp_pin_pages(struct cp_builder *b, struct cp_page *pg,
+			unsigned int np, struct page **pages, bool ro_fallback)
+{
+	unsigned int i, run;
+	int ret;
+
+	for (i = 0; i < np; i += run) {
+		run = 1;
+		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
+		       pg[i + run - 1].iova != CP_TOP_PAGE &&
+		       pg[i + run].iova == pg[i].iova + run * PAGE_SIZE &&
+		       pg[i + run].prot == pg[i].prot)
+			run++;
+		ret = cp_pin_run(b, pg[i].iova, run, pg[i].prot, &pages[i]);
+		if (ret == -EFAULT)
+			ret = cp_pin_each(b, &pg[i], run, &pages[i],
+					  ro_fallback);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Pin the pages of @n IDAWs of an optional CCW, for @prot, and turn every
+ * IDAW into a host physical address, or CP_FAULT_ADDR where its page
+ * cannot be pinned. (The pages of every other CCW are pinned with the
+ * whole program, by cp_pin_pending().)
+ */
+static int cp_pin_idaws(struct cp_builder *b, u64 *idaw, unsigned int n,
+			int prot)
+{
+	struct page *pages[VFIO_CCW_CP_MAX_IDAWS];
+	struct cp_page pg[VFIO_CCW_CP_MAX_IDAWS];
+	u8 map[VFIO_CCW_CP_MAX_IDAWS];
+	unsigned int np = 0, i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		u64 p = idaw[i] & PAGE_MASK;
+
+		if (!np || pg[np - 1].iova != p)
+			pg[np++] = (struct cp_page) { .iova = p, .prot = prot };
+		map[i] = np - 1;
+	}
+	/* not read-only for a read: the pin is the optional CCW's alone */
+	ret = cp_pin_pages(b, pg, np, pages, false);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		const struct cp_page *q = &pg[map[i]];
+
+		/* not pinned as needed: the channel faults here */
+		idaw[i] = !pages[map[i]] || (prot & ~q->prot) ? CP_FAULT_ADDR :
+			  page_to_phys(pages[map[i]]) + (idaw[i] & ~PAGE_MASK);
 	}
 	return 0;
 }
@@ -1034,19 +1039,9 @@ static int cp_pin_pending(struct cp_builder *b)
 		map[ref] = np - 1;
 	}
 
-	for (i = 0; i < np; i += run) {
-		run = 1;
-		while (i + run < np && run < VFIO_CCW_CP_PIN_BATCH &&
-		       pg[i + run - 1].iova != CP_TOP_PAGE &&
-		       pg[i + run].iova == pg[i].iova + run * PAGE_SIZE &&
-		       pg[i + run].prot == pg[i].prot)
-			run++;
-		ret = cp_pin_run(b, pg[i].iova, run, pg[i].prot, &pages[i]);
-		if (ret == -EFAULT)
-			ret = cp_pin_each(b, &pg[i], run, &pages[i]);
-		if (ret)
-			return ret;
-	}
+	ret = cp_pin_pages(b, pg, np, pages, true);
+	if (ret)
+		return ret;
 
 	for (i = 0, run = 0; i < b->nipin; i++) {
 		unsigned int j;

@@ -1429,6 +1429,25 @@ static void b_sm_opt_nomap(struct fake_guest *g, union orb *orb)
 	orb_fmt1(orb, PROG);
 }
 
+/* the same, the optional READ into a read-only page */
+static void b_sm_opt_ro(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	tic(g, PROG + 8, PROG);
+	ccw1(g, PROG + 16, CMD_READ, 0, 16, RO);
+	orb_fmt1(orb, PROG);
+}
+
+/*
+ * An optional CCW's page that cannot be pinned as it needs is not pinned
+ * at all (no read-only fallback there): the SEARCH's page alone.
+ */
+static void c_sm_opt_ro(struct kunit *test, struct fake_guest *g,
+			struct vfio_ccw_cp *cp)
+{
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
+}
+
 /* WRITE from a read-only page, then READ into it: only the READ faults */
 static void b_ro_shared(struct fake_guest *g, union orb *orb)
 {
@@ -1707,6 +1726,8 @@ static const struct cp_case cp_cases[] = {
 	  BIT_ULL(0) },
 	{ "sm_optional_ccw_data_unmapped", b_sm_opt_nomap, 0, NULL, PROG + 16,
 	  BIT_ULL(0) },
+	{ "sm_optional_read_into_read_only", b_sm_opt_ro, 0, c_sm_opt_ro,
+	  PROG + 16, BIT_ULL(0) },
 	{ "read_only_page_write_then_read", b_ro_shared, 0, NULL, PROG + 8 },
 	/* the programs of real guests, for each way the device steers them */
 	{ "dasd_eckd_read_multitrack", b_eckd_read, 0 },
