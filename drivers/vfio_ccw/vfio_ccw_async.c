@@ -7,7 +7,9 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 #define VFIO_CCW_ASYNC_CMDS	(VFIO_CCW_ASYNC_CMD_HSCH | \
 				 VFIO_CCW_ASYNC_CMD_CSCH | \

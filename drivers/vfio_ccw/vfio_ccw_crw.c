@@ -10,6 +10,7 @@
 #include <asm/crw.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 /* The overflow bit (R, bit 2 of the CRW as the architecture numbers it). */
 static u32 vfio_ccw_crw_oflw(void)

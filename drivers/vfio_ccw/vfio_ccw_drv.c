@@ -20,8 +20,10 @@
 #include "css.h"
 #include "ioasm.h"
 #include "vfio_ccw_cp.h"
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 #include "vfio_ccw_trace.h"
 
 static void vfio_ccw_sch_irq(struct subchannel *sch)

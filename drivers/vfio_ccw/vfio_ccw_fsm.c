@@ -22,8 +22,10 @@
 #include "orb.h"
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_fsm.h"
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 #include "vfio_ccw_trace.h"
 
 #define NO	VFIO_CCW_STATE_NOT_OPER

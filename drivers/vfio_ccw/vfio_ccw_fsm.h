@@ -7,8 +7,13 @@
 #define _VFIO_CCW_FSM_H_
 
 #include <linux/bug.h>
+#include <linux/spinlock_types.h>
 #include <linux/vfio_ccw.h>
 
+struct device;
+struct vfio_ccw_cp;
+struct vfio_ccw_hw_ops;
+struct vfio_ccw_pin_backend;
 struct vfio_ccw_private;
 
 /**
@@ -115,5 +120,28 @@ int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
 			      enum vfio_ccw_event event);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
+
+/*
+ * vfio_ccw_fsm.c besides the table: the device's lifecycle (open, close,
+ * reset, not operational, the stop of a range that dma_unmap takes away)
+ * and the ownership of programs (retire, detach, park).
+ */
+void vfio_ccw_private_init(struct vfio_ccw_private *private,
+			   const struct vfio_ccw_hw_ops *hw,
+			   const struct vfio_ccw_pin_backend *be,
+			   spinlock_t *lock, struct device *dev);
+void vfio_ccw_private_remove(struct vfio_ccw_private *private);
+void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
+void vfio_ccw_fsm_close(struct vfio_ccw_private *private);
+int vfio_ccw_fsm_reset(struct vfio_ccw_private *private);
+void vfio_ccw_retire_locked(struct vfio_ccw_private *private);
+void vfio_ccw_retire_cp_locked(struct vfio_ccw_private *private,
+			       struct vfio_ccw_cp *cp);
+struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p);
+void vfio_ccw_free_retired(struct vfio_ccw_private *private);
+void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
+void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
+				u64 last);
 
 #endif /* _VFIO_CCW_FSM_H_ */

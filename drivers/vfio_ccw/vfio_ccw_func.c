@@ -18,6 +18,7 @@
 #include "orb.h"
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_fsm.h"
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
 #include "vfio_ccw_trace.h"

@@ -10,7 +10,9 @@
 #include <asm/cio.h>
 
 #include "orb.h"
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 /**
  * vfio_ccw_io_read() - read the I/O region

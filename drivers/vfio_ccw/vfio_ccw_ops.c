@@ -14,6 +14,7 @@
 #include "vfio_ccw_cp.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 static const struct vfio_device_ops vfio_ccw_dev_ops;
 

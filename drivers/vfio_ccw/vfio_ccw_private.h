@@ -32,21 +32,6 @@ struct vfio_ccw_private;
 union orb;
 union scsw;
 
-/* Region indexes (VFIO_CCW_CONFIG_REGION_INDEX is 0). */
-#define VFIO_CCW_IDX_IO		0
-#define VFIO_CCW_IDX_ASYNC	1
-#define VFIO_CCW_IDX_SCHIB	2
-#define VFIO_CCW_IDX_CRW	3
-#define VFIO_CCW_IDX_STATUS	4
-#define VFIO_CCW_NUM_REGIONS	5
-#define VFIO_CCW_NUM_IRQS	3
-
-/* Each region lives at index << VFIO_CCW_OFFSET_SHIFT of the device fd. */
-#define VFIO_CCW_OFFSET_SHIFT	12
-#define VFIO_CCW_INDEX_TO_OFFSET(i) ((u64)(i) << VFIO_CCW_OFFSET_SHIFT)
-#define VFIO_CCW_OFFSET_TO_INDEX(o) ((o) >> VFIO_CCW_OFFSET_SHIFT)
-#define VFIO_CCW_OFFSET_MASK	((1ULL << VFIO_CCW_OFFSET_SHIFT) - 1)
-
 /* Depth of the CRW queue. */
 #define VFIO_CCW_CRW_MAX	16
 
@@ -224,102 +209,6 @@ struct vfio_ccw_private {
 	struct vfio_ccw_stats stats;
 };
 
-/*
- * vfio_ccw_fsm.c: programs and the lifecycle; vfio_ccw_func.c: requests
- * and the interrupt (the state machine: vfio_ccw_fsm.h)
- */
-void vfio_ccw_private_init(struct vfio_ccw_private *private,
-			   const struct vfio_ccw_hw_ops *hw,
-			   const struct vfio_ccw_pin_backend *be,
-			   spinlock_t *lock, struct device *dev);
-void vfio_ccw_private_remove(struct vfio_ccw_private *private);
-void vfio_ccw_private_cleanup(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_open(struct vfio_ccw_private *private);
-void vfio_ccw_fsm_close(struct vfio_ccw_private *private);
-int vfio_ccw_fsm_reset(struct vfio_ccw_private *private);
-int vfio_ccw_func_start(struct vfio_ccw_private *private,
-			const union orb *orb);
-int vfio_ccw_func_halt(struct vfio_ccw_private *private);
-int vfio_ccw_func_clear(struct vfio_ccw_private *private);
-int vfio_ccw_func_clear_locked(struct vfio_ccw_private *private);
-void vfio_ccw_retire_locked(struct vfio_ccw_private *private);
-void vfio_ccw_retire_cp_locked(struct vfio_ccw_private *private,
-			       struct vfio_ccw_cp *cp);
-struct vfio_ccw_cp *vfio_ccw_detach_locked(struct vfio_ccw_private *p);
-void vfio_ccw_free_retired(struct vfio_ccw_private *private);
-int vfio_ccw_func_cancel(struct vfio_ccw_private *private);
-int vfio_ccw_func_resume(struct vfio_ccw_private *private);
-void vfio_ccw_func_irq_locked(struct vfio_ccw_private *private,
-			      const struct irb *irb);
-void vfio_ccw_fsm_notoper_locked(struct vfio_ccw_private *private);
-void vfio_ccw_stop_range_locked(struct vfio_ccw_private *private, u64 iova,
-				u64 last);
-#if IS_ENABLED(CONFIG_KUNIT)
-bool vfio_ccw_irq_is_final(const union scsw *scsw);
-#endif
-
-/* vfio_ccw_region.c: the table of regions and their two helpers */
-
-/**
- * struct vfio_ccw_region - one region of the device, a row of
- *	vfio_ccw_regions[] (indexed by VFIO_CCW_IDX_*)
- * @size: its size in bytes
- * @flags: VFIO_REGION_INFO_FLAG_READ and _WRITE
- * @subtype: its VFIO_REGION_TYPE_CCW subtype; 0 for the I/O region, which
- *	has no type capability (as upstream)
- * @slot: its VFIO_CCW_REGION_* slot in the device-info capability
- * @read: reads it
- * @perform: performs a request written to it (it may sleep), returns 0 or
- *	-errno; NULL for a read-only region
- * @mirror: under the device's lock, keeps what the region shows of a
- *	request (NULL when it could not be copied) and its result
- *
- * A request region is only ever written whole, by vfio_ccw_region_write().
- */
-struct vfio_ccw_region {
-	u32 size;
-	u32 flags;
-	u32 subtype;
-	u32 slot;
-	ssize_t (*read)(struct vfio_ccw_private *private, char __user *buf,
-			size_t count, loff_t pos);
-	int (*perform)(struct vfio_ccw_private *private, const void *req);
-	void (*mirror)(struct vfio_ccw_private *private, const void *req,
-		       int ret);
-};
-
-extern const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS];
-ssize_t vfio_ccw_region_write(struct vfio_ccw_private *private,
-			      u64 index, const char __user *buf,
-			      size_t count, loff_t pos);
-
-/* Do @count bytes at @pos lie in a region of @size bytes? */
-static inline bool vfio_ccw_region_in(size_t count, loff_t pos, size_t size)
-{
-	return pos >= 0 && pos < size && count <= size - pos;
-}
-
-/* vfio_ccw_io.c, vfio_ccw_async.c, vfio_ccw_status.c, ... : regions */
-ssize_t vfio_ccw_io_read(struct vfio_ccw_private *private, char __user *buf,
-			 size_t count, loff_t pos);
-int vfio_ccw_io_perform(struct vfio_ccw_private *private, const void *req);
-void vfio_ccw_io_mirror(struct vfio_ccw_private *private, const void *req,
-			int ret);
-ssize_t vfio_ccw_async_read(struct vfio_ccw_private *private,
-			    char __user *buf, size_t count, loff_t pos);
-int vfio_ccw_async_perform(struct vfio_ccw_private *private,
-			   const void *req);
-void vfio_ccw_async_mirror(struct vfio_ccw_private *private, const void *req,
-			   int ret);
-ssize_t vfio_ccw_status_read(struct vfio_ccw_private *private,
-			     char __user *buf, size_t count, loff_t pos);
-ssize_t vfio_ccw_schib_read(struct vfio_ccw_private *private,
-			    char __user *buf, size_t count, loff_t pos);
-ssize_t vfio_ccw_crw_read(struct vfio_ccw_private *private, char __user *buf,
-			  size_t count, loff_t pos);
-void vfio_ccw_crw_queue_locked(struct vfio_ccw_private *private, u32 crw);
-void vfio_ccw_crw_flush_locked(struct vfio_ccw_private *private);
-
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;
 
@@ -329,31 +218,5 @@ int vfio_ccw_chp_event_inject(u8 chpid, int event);
 /* vfio_ccw_debugfs.c */
 void vfio_ccw_debugfs_init(struct vfio_ccw_private *private);
 void vfio_ccw_count_error(struct vfio_ccw_private *private, int err);
-
-/* vfio_ccw_region.c's read helper, inline */
-
-/**
- * vfio_ccw_region_read() - copy part of a region's snapshot to user space
- * @buf: user buffer
- * @count: bytes to read
- * @pos: offset in the region
- * @snap: the region as taken under the device's lock
- * @size: the region's size
- *
- * The caller checked @count and @pos with vfio_ccw_region_in() before it
- * took the snapshot.
- *
- * Return: @count, or -EFAULT.
- */
-static inline ssize_t vfio_ccw_region_read(char __user *buf, size_t count,
-					   loff_t pos, const void *snap,
-					   size_t size)
-{
-	if (WARN_ON_ONCE(!vfio_ccw_region_in(count, pos, size)))
-		return -EINVAL;
-	if (copy_to_user(buf, (const u8 *)snap + pos, count))
-		return -EFAULT;
-	return count;
-}
 
 #endif /* _VFIO_CCW_PRIVATE_H_ */

@@ -10,6 +10,7 @@
 #include <linux/uaccess.h>
 
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 const struct vfio_ccw_region vfio_ccw_regions[VFIO_CCW_NUM_REGIONS] = {
 	[VFIO_CCW_IDX_IO] = {

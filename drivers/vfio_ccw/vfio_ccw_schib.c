@@ -9,6 +9,7 @@
 #include "cio.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 /**
  * vfio_ccw_schib_read() - read the SCHIB region

@@ -10,6 +10,7 @@
 #include "cio.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 
 /**
  * vfio_ccw_status_read() - read the status region

@@ -19,8 +19,10 @@
 #include "cio.h"
 #include "orb.h"
 #include "vfio_ccw_cp.h"
+#include "vfio_ccw_func.h"
 #include "vfio_ccw_hw.h"
 #include "vfio_ccw_private.h"
+#include "vfio_ccw_region.h"
 #include "vfio_ccw_kunit.h"
 
 enum fake_insn { F_SSCH, F_RSCH, F_HSCH, F_CSCH, F_XSCH, F_STSCH, F_NR };
