@@ -268,8 +268,11 @@ int vfio_ccw_func_cancel(struct vfio_ccw_private *private)
 	if (ret)
 		return ret;
 	atomic64_inc(&private->stats.xsch);
-	if (private->state == VFIO_CCW_STATE_CP_PENDING)
+	if (private->state == VFIO_CCW_STATE_CP_PENDING) {
+		/* CP_PENDING has a published program, or detach does nothing */
+		WARN_ON_ONCE(!private->cp);
 		vfio_ccw_retire_cp_locked(private, vfio_ccw_detach_locked(private));
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_func_cancel);

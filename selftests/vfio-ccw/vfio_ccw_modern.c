@@ -183,18 +183,46 @@ static int first_chpid(struct vccw_dev *dev)
 }
 
 /*
+ * A device whose channel path a test varies off or takes offline: the
+ * teardown brings the path back (both events are idempotent), so that a
+ * test that stops half way leaves no path off for the tests after it.
+ * The injection reaches every subchannel on that chpid.
+ */
+FIXTURE(chp) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+	int chpid;
+};
+
+FIXTURE_SETUP(chp)
+{
+	self->chpid = -1;
+	vccw_fixture_open(self, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(chp)
+{
+	if (self->chpid >= 0) {
+		EXPECT_EQ(0, chp_inject(self->chpid, "vary_on"));
+		EXPECT_EQ(0, chp_inject(self->chpid, "online"));
+	}
+	vccw_fixture_close(self);
+}
+
+/*
  * A channel path of the device varied off: a start whose logical-path
  * mask names no usable path fails with EACCES and runs nothing; varied on
  * again, the start runs. Taken offline and brought online, the path's
  * CRWs (ERC 6, then ERC 2, the chpid as reporting-source id) are queued
  * in order, the CRW eventfd is signalled and the region then shows 0.
  */
-TEST_F(modern, chp_events_reach_start_and_crws)
+TEST_F(chp, events_reach_start_and_crws)
 {
+	struct pollfd p = { .events = POLLIN };
 	struct ccw_orb orb;
 	struct ccw1 *ccw;
 	uint32_t crw = 1;
-	int chpid, efd, i;
+	int chpid, i;
 
 	if (access(CHP_INJECT, W_OK))
 		SKIP(return, "no channel-path injector at %s", CHP_INJECT);
@@ -202,15 +230,16 @@ TEST_F(modern, chp_events_reach_start_and_crws)
 	ASSERT_LE(0, chpid);
 	for (i = 0; i < 64 && crw; i++)
 		ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
-	efd = eventfd(0, EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
+	p.fd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, p.fd);
 	ASSERT_EQ(0, vccw_set_irq_eventfd(&self->dev, VFIO_CCW_CRW_IRQ_INDEX,
-					  efd));
+					  p.fd));
 
 	ccw = (struct ccw1 *)self->mem.va;
 	ccw_set(ccw, CCW_CMD_SENSE_ID, CCW_FLAG_SLI, 8,
 		vccw_iova(&self->mem, self->mem.va + 0x100));
 	orb_init(&orb, vccw_iova(&self->mem, ccw), 0);
+	self->chpid = chpid;
 	ASSERT_EQ(0, chp_inject(chpid, "vary_off"));
 	EXPECT_EQ(-EACCES, vccw_start(&self->dev, &orb));
 	EXPECT_EQ(0, vccw_drain_irqs(&self->dev, QUIET_MS, NULL));
@@ -219,11 +248,7 @@ TEST_F(modern, chp_events_reach_start_and_crws)
 
 	ASSERT_EQ(0, chp_inject(chpid, "offline"));
 	ASSERT_EQ(0, chp_inject(chpid, "online"));
-	{
-		struct pollfd p = { .fd = efd, .events = POLLIN };
-
-		EXPECT_EQ(1, poll(&p, 1, 1000));
-	}
+	EXPECT_EQ(1, poll(&p, 1, 1000));
 	ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
 	EXPECT_EQ(CRW_CPATH(CRW_ERC_PERRN, chpid), crw);
 	ASSERT_EQ(0, vccw_read_crw(&self->dev, &crw));
@@ -233,7 +258,7 @@ TEST_F(modern, chp_events_reach_start_and_crws)
 	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
 	EXPECT_EQ(0, vccw_set_irq_eventfd(&self->dev, VFIO_CCW_CRW_IRQ_INDEX,
 					  -1));
-	close(efd);
+	close(p.fd);
 }
 
 FIXTURE(async) {

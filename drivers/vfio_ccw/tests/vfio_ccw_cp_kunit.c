@@ -1448,6 +1448,30 @@ static void c_sm_opt_ro(struct kunit *test, struct fake_guest *g,
 	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 1);
 }
 
+/*
+ * The same, the optional READ across a writable page and the read-only
+ * one after it: one run of two pages that cannot be pinned at once, then
+ * page by page (still no read-only fallback).
+ */
+static void b_sm_opt_ro_run(struct fake_guest *g, union orb *orb)
+{
+	ccw1(g, PROG, CMD_SEARCH, CCW_FLAG_CC, 5, D1);
+	tic(g, PROG + 8, PROG);
+	ccw1(g, PROG + 16, CMD_READ, 0, 6144, D3 + 0x800);
+	orb_fmt1(orb, PROG);
+}
+
+static void c_sm_opt_ro_run(struct kunit *test, struct fake_guest *g,
+			    struct vfio_ccw_cp *cp)
+{
+	struct ccw1 *h = host_entry(cp);
+
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[2], 0), fg_phys(g, D3 + 0x800));
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[2], 1), CP_FAULT);
+	KUNIT_EXPECT_EQ(test, host_idaw(&h[2], 2), CP_FAULT);
+	KUNIT_EXPECT_EQ(test, vfio_ccw_cp_pinned(cp), 2);
+}
+
 /* WRITE from a read-only page, then READ into it: only the READ faults */
 static void b_ro_shared(struct fake_guest *g, union orb *orb)
 {
@@ -1728,6 +1752,8 @@ static const struct cp_case cp_cases[] = {
 	  BIT_ULL(0) },
 	{ "sm_optional_read_into_read_only", b_sm_opt_ro, 0, c_sm_opt_ro,
 	  PROG + 16, BIT_ULL(0) },
+	{ "sm_optional_read_across_read_only", b_sm_opt_ro_run, 0,
+	  c_sm_opt_ro_run, PROG + 16, BIT_ULL(0) },
 	{ "read_only_page_write_then_read", b_ro_shared, 0, NULL, PROG + 8 },
 	/* the programs of real guests, for each way the device steers them */
 	{ "dasd_eckd_read_multitrack", b_eckd_read, 0 },
