@@ -150,30 +150,21 @@ const char *vfio_ccw_event_name(enum vfio_ccw_event event)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_event_name);
 
 /**
- * vfio_ccw_fsm_event_locked() - perform one transition
+ * vfio_ccw_fsm_trace() - trace one transition
  * @private: the device
+ * @from: the state it was in
  * @event: the event
+ * @next: the next state, or the errno of the refusal
  *
- * The only place that changes &vfio_ccw_private.state. Caller holds
- * &vfio_ccw_private.lock.
- *
- * Return: 0 if the event was accepted, else the errno of the refusal.
+ * The out-of-line half of vfio_ccw_fsm_event_locked() (vfio_ccw_private.h),
+ * called only while the tracepoint is enabled.
  */
-int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
-			      enum vfio_ccw_event event)
+void vfio_ccw_fsm_trace(const struct vfio_ccw_private *private, int from,
+			int event, int next)
 {
-	enum vfio_ccw_state from = private->state;
-	int next;
-
-	lockdep_assert_held(private->lock);
-	next = vfio_ccw_fsm_next(from, event);
 	trace_vfio_ccw_fsm(private->schid, from, event, next);
-	if (next < 0)
-		return next;
-	private->state = next;
-	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_event_locked);
+EXPORT_SYMBOL_IF_KUNIT(vfio_ccw_fsm_trace);
 
 /*
  * Put @cp, a program the channel is done with, in the retire slot. The

@@ -116,8 +116,8 @@ static inline int vfio_ccw_fsm_next(enum vfio_ccw_state state,
 	return vfio_ccw_next[state][event];
 }
 
-int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
-			      enum vfio_ccw_event event);
+void vfio_ccw_fsm_trace(const struct vfio_ccw_private *private, int from,
+			int event, int next);
 const char *vfio_ccw_state_name(enum vfio_ccw_state state);
 const char *vfio_ccw_event_name(enum vfio_ccw_event event);
 

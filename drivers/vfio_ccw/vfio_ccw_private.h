@@ -11,9 +11,11 @@
 #include <linux/cleanup.h>
 #include <linux/eventfd.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/tracepoint-defs.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_ccw.h>
@@ -208,6 +210,37 @@ struct vfio_ccw_private {
 	struct delayed_work retire_work;
 	struct vfio_ccw_stats stats;
 };
+
+DECLARE_TRACEPOINT(vfio_ccw_fsm);
+
+/**
+ * vfio_ccw_fsm_event_locked() - perform one transition
+ * @private: the device
+ * @event: the event
+ *
+ * The one transition function of the state machine (vfio_ccw_fsm.[ch]
+ * have its table and its trace) and the only place that changes
+ * &vfio_ccw_private.state. Inline, after the structure it changes: every
+ * request and every interrupt raise events. Caller holds
+ * &vfio_ccw_private.lock.
+ *
+ * Return: 0 if the event was accepted, else the errno of the refusal.
+ */
+static inline int vfio_ccw_fsm_event_locked(struct vfio_ccw_private *private,
+					    enum vfio_ccw_event event)
+{
+	enum vfio_ccw_state from = private->state;
+	int next;
+
+	lockdep_assert_held(private->lock);
+	next = vfio_ccw_fsm_next(from, event);
+	if (tracepoint_enabled(vfio_ccw_fsm))
+		vfio_ccw_fsm_trace(private, from, event, next);
+	if (next < 0)
+		return next;
+	private->state = next;
+	return 0;
+}
 
 /* vfio_ccw_ops.c */
 extern struct mdev_driver vfio_ccw_mdev_driver;

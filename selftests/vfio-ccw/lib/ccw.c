@@ -50,7 +50,6 @@ void idaw1_set(uint32_t *idaw, uint32_t addr)
 void scsw_decode(const struct ccw_scsw *raw, struct scsw_fields *f)
 {
 	uint32_t w0 = be32toh(raw->w[0]);
-	uint32_t w2 = be32toh(raw->w[2]);
 
 	f->key = w0 >> 28;
 	f->sctl = (w0 >> 27) & 1;
@@ -68,9 +67,9 @@ void scsw_decode(const struct ccw_scsw *raw, struct scsw_fields *f)
 	f->actl = (w0 >> 5) & 0x7f;
 	f->stctl = w0 & 0x1f;
 	f->cpa = be32toh(raw->w[1]);
-	f->dstat = w2 >> 24;
-	f->cstat = (w2 >> 16) & 0xff;
-	f->count = w2 & 0xffff;
+	f->dstat = scsw_dstat(raw);
+	f->cstat = scsw_cstat(raw);
+	f->count = be32toh(raw->w[2]) & 0xffff;
 }
 
 /** scsw_make() - an SCSW with only the function control set */

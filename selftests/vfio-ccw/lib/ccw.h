@@ -125,6 +125,17 @@ struct ccw_scsw {
 	uint32_t w[3];
 };
 
+/* The device status and the subchannel status of @s (SCSW word 2). */
+static inline unsigned int scsw_dstat(const struct ccw_scsw *s)
+{
+	return be32toh(s->w[2]) >> 24;
+}
+
+static inline unsigned int scsw_cstat(const struct ccw_scsw *s)
+{
+	return (be32toh(s->w[2]) >> 16) & 0xff;
+}
+
 /**
  * struct scsw_fields - a decoded command-mode SCSW (word 0 bit numbers)
  * @key: subchannel key (0-3)
