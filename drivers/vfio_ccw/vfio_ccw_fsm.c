@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vfio-ccw: the state machine (its table and its one transition
- * function), the ownership of programs (retire, detach, park) and the
- * device's lifecycle (open, close, reset, not operational). The requests
- * and the interrupt are in vfio_ccw_func.c.
+ * vfio-ccw: the state machine (its table, its names and the trace of its
+ * one transition function, which is inline in vfio_ccw_private.h), the
+ * ownership of programs (retire, detach, park) and the device's lifecycle
+ * (open, close, reset, not operational). The requests and the interrupt
+ * are in vfio_ccw_func.c.
  *
  * Documentation/s390/vfio-ccw-locking.rst describes the states, the events,
  * the table below, the locks and the start/overtaking protocol.
