@@ -2,9 +2,10 @@
 /*
  * vfio-ccw: what a request does, and the interrupt: start (with the
  * overtaking protocol), halt, clear, cancel, resume, the interrupt handler.
- * Each drives the state machine of vfio_ccw_fsm.c through its one
- * transition function; Documentation/s390/vfio-ccw-locking.rst describes
- * the protocols and the locks.
+ * Each drives the state machine (vfio_ccw_fsm.[ch]) through its one
+ * transition function, vfio_ccw_fsm_event_locked() (vfio_ccw_private.h);
+ * Documentation/s390/vfio-ccw-locking.rst describes the protocols and the
+ * locks.
  */
 #include <linux/cleanup.h>
 #include <linux/lockdep.h>

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vfio-ccw: the per-subchannel and per-mdev state shared by the driver's
- * files. The locking rules are in Documentation/s390/vfio-ccw-locking.rst.
+ * files, and the state machine's transition function, inline here because
+ * it needs the structure it changes (its table and its trace are in
+ * vfio_ccw_fsm.[ch]). The locking rules are in
+ * Documentation/s390/vfio-ccw-locking.rst.
  */
 #ifndef _VFIO_CCW_PRIVATE_H_
 #define _VFIO_CCW_PRIVATE_H_

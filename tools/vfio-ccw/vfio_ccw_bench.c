@@ -255,10 +255,11 @@ static void irb_scsw(const struct ccw_io_region *r, struct scsw_fields *f)
 static bool irb_ok(const struct ccw_io_region *r)
 {
 	const unsigned int ce_de = DEV_STAT_CHN_END | DEV_STAT_DEV_END;
-	const struct ccw_scsw *scsw = (const struct ccw_scsw *)r->irb_area;
+	struct ccw_scsw scsw;
 
 	/* only the two status bytes: it runs after every round trip */
-	return (scsw_dstat(scsw) & ce_de) == ce_de && !scsw_cstat(scsw);
+	memcpy(&scsw, r->irb_area, sizeof(scsw));
+	return (scsw_dstat(&scsw) & ce_de) == ce_de && !scsw_cstat(&scsw);
 }
 
 /*
