@@ -2,7 +2,7 @@
 /*
  * vfio-ccw: the table of regions, one row a region, and the one write of a
  * request region. The read helper every region uses is inline in
- * vfio_ccw_private.h; a region's own behaviour is in its file
+ * vfio_ccw_region.h; a region's own behaviour is in its file
  * (vfio_ccw_io.c, _async.c, _schib.c, _crw.c, _status.c).
  */
 #include <linux/cleanup.h>
