@@ -2,12 +2,14 @@
 /*
  * vfio_ccw_counters: the per-device counters in debugfs
  * (<debugfs>/vfio/<uuid>/vfio_ccw_stats, Documentation/ABI/testing/
- * debugfs-vfio-ccw) must match the operations this test performs.
+ * debugfs-vfio-ccw) must match the operations this test performs; the
+ * state machine's tracepoint must show them.
  *
  * usage: VFIO_CCW_MDEV=<mdev uuid> vfio_ccw_counters   (debugfs mounted at
  * /sys/kernel/debug)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,4 +363,84 @@ TEST_F(counters, pin_cache_follows_a_changed_program)
 	EXPECT_EQ(2, stat_delta(_metadata, &mid, &after, "pin_cache_hits"));
 	EXPECT_EQ(2, stat_of(_metadata, &after, "pin_cached"));
 	expect_locked_is_cache(_metadata, &after);
+}
+
+/*
+ * The state machine's tracepoint, vfio_ccw:vfio_ccw_fsm, fires on every
+ * transition and names the subchannel with the fields upstream's events
+ * use (cssid, ssid, sch_no): filtered on this device's sch_no, one SENSE
+ * ID shows its start, its issue and its final interrupt.
+ */
+#define TRACING		"/sys/kernel/tracing/"
+#define FSM_EVENT	TRACING "events/vfio_ccw/vfio_ccw_fsm/"
+
+static int tracing_write(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		ret = -EIO;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+FIXTURE(trace) {
+	struct vccw_dev dev;
+	struct vccw_mem mem;
+};
+
+FIXTURE_SETUP(trace)
+{
+	vccw_fixture_open(self, MEM_SIZE);
+}
+
+FIXTURE_TEARDOWN(trace)
+{
+	tracing_write(FSM_EVENT "enable", "0");
+	tracing_write(FSM_EVENT "filter", "0");
+	vccw_fixture_close(self);
+}
+
+TEST_F(trace, fsm_events_of_one_start)
+{
+	static const char * const arcs[] = {
+		"IDLE --START--> 3", "CP_PROCESSING --START_OK--> 4",
+		"CP_PENDING --IRQ_FINAL--> 2",
+	};
+	char filter[32], line[512];
+	const char *dot;
+	bool seen[3] = { false };
+	unsigned int i;
+	FILE *f;
+
+	if (access(FSM_EVENT "enable", W_OK))
+		SKIP(return, "no vfio_ccw_fsm tracepoint at %s", FSM_EVENT);
+	dot = strrchr(self->dev.schid, '.');
+	ASSERT_NE(NULL, dot);
+	snprintf(filter, sizeof(filter), "sch_no == %lu",
+		 strtoul(dot + 1, NULL, 16));
+	/* opening "trace" for writing empties the buffer */
+	ASSERT_EQ(0, tracing_write(TRACING "trace", ""));
+	ASSERT_EQ(0, tracing_write(FSM_EVENT "filter", filter));
+	ASSERT_EQ(0, tracing_write(FSM_EVENT "enable", "1"));
+	EXPECT_SENSE_ID_OK(&self->dev, &self->mem);
+	EXPECT_EQ(0, tracing_write(FSM_EVENT "enable", "0"));
+
+	f = fopen(TRACING "trace", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		for (i = 0; i < ARRAY_SIZE(arcs); i++)
+			if (strstr(line, "vfio_ccw_fsm:") && strstr(line, arcs[i]))
+				seen[i] = true;
+	fclose(f);
+	for (i = 0; i < ARRAY_SIZE(arcs); i++) {
+		if (!seen[i])
+			TH_LOG("arc %u not in the trace (filter %s)", i,
+			       filter);
+		EXPECT_TRUE(seen[i]);
+	}
 }
